@@ -1,0 +1,11 @@
+/** jest runs the TypeScript sources as native ES modules, compiled by swc (NestJS 12 is ESM-only). */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testTimeout: 30000,
+  verbose: true,
+};

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { BroadcastModule } from './broadcast/broadcast.module.js';
+import { CableModule } from './cable/cable.module.js';
+import { ChannelsModule } from './channels/channels.module.js';
+import type { CableConfig } from './config/cable-config.js';
+import { CableConfigModule } from './config/cable-config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { HubModule } from './hub/hub.module.js';
+import type { CableLogger } from './logging/cable-logger.js';
+
+/** Root module: the frozen config plus one module per capability. `extraImports` lets users add their own Nest modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: Readonly<CableConfig>, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+    };
+  }
+}

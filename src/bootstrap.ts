@@ -1,0 +1,54 @@
+/**
+ * Builds and starts the Nest application for a loaded config. Used by
+ * `main.ts` and by the e2e tests (which boot the real app on port 0).
+ */
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { AppModule } from './app.module.js';
+import { CableWsAdapter } from './cable/cable.ws-adapter.js';
+import type { CableConfig } from './config/cable-config.js';
+import { SessionRegistry } from './hub/session-registry.js';
+import { CableLogger } from './logging/cable-logger.js';
+
+/** A running cablecar server. */
+export interface RunningCable {
+  app: INestApplication;
+  port: number;
+  logger: CableLogger;
+  close(): Promise<void>;
+}
+
+/** Options beyond the config. */
+export interface StartOptions {
+  logger?: CableLogger;
+  /** Extra Nest modules to load beside cablecar's (user extensions). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Create, wire and listen. */
+export async function startCable(config: Readonly<CableConfig>, options: StartOptions = {}): Promise<RunningCable> {
+  const logger = options.logger ?? new CableLogger({ level: config.logLevel, format: config.logFormat });
+  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const registry = app.get(SessionRegistry);
+  app.useWebSocketAdapter(
+    new CableWsAdapter(app, {
+      paths: config.path,
+      allowedOrigins: config.allowedOrigins,
+      maxMessageSize: config.maxMessageSize,
+      maxConn: config.maxConn,
+      logger,
+      connectionCount: () => registry.size,
+    }),
+  );
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  logger.logAt('info', 'cablecar listening', { host: config.host, port, paths: config.path.join(',') });
+  return { app, port, logger, close: () => app.close() };
+}

@@ -1,0 +1,83 @@
+/**
+ * Nest WebSocket adapter that owns the upgrade: path match, origin check,
+ * connection limit, subprotocol negotiation, frame size limit, compression off.
+ * Frames are not routed through Nest's message handlers (see `Session`).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AbstractWsAdapter } from '@nestjs/websockets';
+import { WebSocketServer } from 'ws';
+import { SUPPORTED_SUBPROTOCOLS } from '../protocol/messages.js';
+import { originAllowed } from './origin.js';
+import type { CableLogger } from '../logging/cable-logger.js';
+
+/** The adapter's slice of the config. */
+export interface CableWsOptions {
+  paths: readonly string[];
+  allowedOrigins: readonly string[];
+  maxMessageSize: number;
+  maxConn: number;
+  logger: CableLogger;
+  /** Current number of connections, for `max-conn`. */
+  connectionCount(): number;
+}
+
+/** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
+export function chooseSubprotocol(offered: Set<string>): string | false {
+  for (const protocol of SUPPORTED_SUBPROTOCOLS) if (offered.has(protocol)) return protocol;
+  return false;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+/** See file comment. */
+export class CableWsAdapter extends AbstractWsAdapter {
+  private upgradeListener?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly options: CableWsOptions,
+  ) {
+    super(app);
+  }
+
+  create(): WebSocketServer {
+    const { options } = this;
+    const wss = new WebSocketServer({
+      noServer: true,
+      // why: compression off by default (CPU and memory per socket; CRIME-style risks), as in ws and anycable.
+      perMessageDeflate: false,
+      maxPayload: options.maxMessageSize,
+      clientTracking: false,
+      handleProtocols: chooseSubprotocol,
+    });
+    const paths = new Set(options.paths);
+    this.upgradeListener = (req, socket, head) => {
+      socket.on('error', () => undefined);
+      const pathname = (req.url ?? '/').split('?', 1)[0];
+      if (!paths.has(pathname)) return refuse(socket, 404, 'Not Found');
+      if (!originAllowed(options.allowedOrigins, req.headers.origin)) {
+        options.logger.logAt('info', 'upgrade refused: origin not allowed', { origin: req.headers.origin ?? '(none)' });
+        return refuse(socket, 403, 'Forbidden');
+      }
+      if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) {
+        return refuse(socket, 503, 'Service Unavailable');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    };
+    this.httpServer.on('upgrade', this.upgradeListener);
+    return wss;
+  }
+
+  bindMessageHandlers(): void {
+    // Intentionally empty: the gateway reads frames itself (no per-message Nest pipeline).
+  }
+
+  async close(wss: WebSocketServer): Promise<void> {
+    if (this.upgradeListener) this.httpServer.off('upgrade', this.upgradeListener);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+}

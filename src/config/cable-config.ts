@@ -1,0 +1,115 @@
+/**
+ * The configuration schema: every option cablecar understands, with AnyCable's
+ * names (shared/reference/anycable-protocol.md §1.1, §2.1, §3.1, §5.2, §6).
+ * Defaults are the property initialisers. Parsed once at boot by `loadConfig`,
+ * then frozen.
+ */
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Max, Min, ArrayNotEmpty, Matches } from 'class-validator';
+import { Option } from './option.decorator.js';
+
+/** Log levels accepted by `log_level`. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** Broadcast adapters known to this build. */
+export const BROADCAST_ADAPTERS = ['http'] as const;
+
+/** The validated, frozen configuration. */
+export class CableConfig {
+  // --- server ---
+  @Option({ group: 'server', kind: 'string', toml: 'server.host', description: 'Address to listen on (use 0.0.0.0 in containers).' })
+  @IsString()
+  host = 'localhost';
+
+  @Option({ group: 'server', kind: 'int', toml: 'server.port', envAliases: ['PORT'], description: 'HTTP/WebSocket port (0 picks a free port).' })
+  @IsInt() @Min(0) @Max(65535)
+  port = 8080;
+
+  @Option({ group: 'server', kind: 'list', toml: 'ws.paths', description: 'WebSocket endpoint path(s), comma-separated.' })
+  @ArrayNotEmpty() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'path must start with /' })
+  path: string[] = ['/cable'];
+
+  @Option({ group: 'server', kind: 'string', name: 'health-path', toml: 'server.health_path', description: 'Liveness endpoint path.' })
+  @IsString() @Matches(/^\//, { message: 'health-path must start with /' })
+  healthPath = '/health';
+
+  @Option({ group: 'server', kind: 'int', name: 'max-conn', toml: 'server.max_conn', description: 'Maximum concurrent WebSocket connections (0 = unlimited); extra upgrades get 503.' })
+  @IsInt() @Min(0)
+  maxConn = 0;
+
+  @Option({ group: 'server', kind: 'list', toml: 'server.allowed_origins', description: 'Allowed Origin hosts (host[:port]; `*.example.com` matches subdomains). Empty = no check.' })
+  @IsString({ each: true })
+  allowedOrigins: string[] = [];
+
+  @Option({ group: 'server', kind: 'number', toml: 'server.shutdown_timeout', description: 'Seconds to wait for sessions to close on SIGTERM/SIGINT.' })
+  @IsNumber() @Min(0)
+  shutdownTimeout = 30;
+
+  // --- application / auth modes ---
+  @Option({ group: 'app', kind: 'string', toml: 'secret', secret: true, description: 'Application secret; broadcast key (and later JWT / streams secrets) are derived from it.' })
+  @IsString()
+  secret = '';
+
+  @Option({ group: 'app', kind: 'bool', toml: 'noauth', description: 'Accept every connection without identification (identifiers = {"sid":...}).' })
+  @IsBoolean()
+  noauth = false;
+
+  @Option({ group: 'app', kind: 'bool', toml: 'public', description: 'Shorthand for noauth + public_streams + unauthenticated HTTP broadcasts. Development only.' })
+  @IsBoolean()
+  public = false;
+
+  @Option({ group: 'streams', kind: 'bool', toml: 'streams.public', description: 'Allow unsigned `stream_name` subscriptions on the `$pubsub` channel.' })
+  @IsBoolean()
+  publicStreams = false;
+
+  // --- protocol ---
+  @Option({ group: 'ws', kind: 'number', toml: 'app.ping_interval', description: 'Seconds between server pings (0 disables).' })
+  @IsNumber() @Min(0)
+  pingInterval = 3;
+
+  @Option({ group: 'ws', kind: 'string', toml: 'app.ping_timestamp_precision', description: 'Ping timestamp unit: s, ms or ns.' })
+  @IsIn(['s', 'ms', 'ns'])
+  pingTimestampPrecision: 's' | 'ms' | 'ns' = 's';
+
+  @Option({ group: 'ws', kind: 'int', toml: 'ws.max_message_size', description: 'Largest accepted client frame in bytes; larger frames close the socket with 1009.' })
+  @IsInt() @Min(64)
+  maxMessageSize = 65536;
+
+  @Option({ group: 'ws', kind: 'int', toml: 'ws.max_pending_size', description: 'Outgoing bytes buffered per client before it is disconnected as too_slow.' })
+  @IsInt() @Min(1024)
+  wsMaxPendingSize = 1048576;
+
+  // --- broadcasting ---
+  @Option({ group: 'broadcast', kind: 'list', toml: 'broadcast_adapters', description: 'Inbound broadcast adapters (this build: http).' })
+  @IsIn(BROADCAST_ADAPTERS as unknown as string[], { each: true })
+  broadcastAdapter: string[] = ['http'];
+
+  @Option({ group: 'broadcast', kind: 'string', toml: 'broadcast_key', secret: true, deprecatedNames: ['http_broadcast_secret'], description: 'Bearer key for HTTP broadcasts; defaults to hex HMAC-SHA256(secret, "broadcast-cable").' })
+  @IsString()
+  broadcastKey = '';
+
+  @Option({ group: 'broadcast', kind: 'string', toml: 'http_broadcast.path', description: 'Path of the HTTP broadcast endpoint.' })
+  @IsString() @Matches(/^\//, { message: 'http_broadcast_path must start with /' })
+  httpBroadcastPath = '/_broadcast';
+
+  @Option({ group: 'broadcast', kind: 'int', toml: 'http_broadcast.max_body_size', description: 'Largest accepted HTTP broadcast body in bytes (413 beyond).' })
+  @IsInt() @Min(1024)
+  httpBroadcastMaxBodySize = 4194304;
+
+  // --- jwt (issue 3: JWT identification; options go between these markers) ---
+  // --- end jwt ---
+
+  // --- signed streams (issue 4: options go between these markers) ---
+  // --- end signed streams ---
+
+  // --- logging ---
+  @Option({ group: 'logging', kind: 'string', toml: 'logging.level', description: 'Log level: debug, info, warn, error.' })
+  @IsIn(LOG_LEVELS as unknown as string[])
+  logLevel: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Option({ group: 'logging', kind: 'string', toml: 'logging.format', description: 'Log format: text or json.' })
+  @IsIn(['text', 'json'])
+  logFormat: 'text' | 'json' = 'text';
+
+  @Option({ group: 'logging', kind: 'bool', toml: 'logging.debug', description: 'Shorthand for log_level=debug.' })
+  @IsBoolean()
+  debug = false;
+}

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { Hub } from './hub.js';
+import { SessionRegistry } from './session-registry.js';
+
+/** Provides the single in-process `Hub` and `SessionRegistry` (plain classes). */
+@Global()
+@Module({
+  providers: [
+    { provide: Hub, useFactory: () => new Hub() },
+    { provide: SessionRegistry, useFactory: () => new SessionRegistry() },
+  ],
+  exports: [Hub, SessionRegistry],
+})
+export class HubModule {}

@@ -1,0 +1,82 @@
+/**
+ * Live sessions, indexed by sid and by identifiers (for remote disconnects),
+ * plus the one shared ping timer (anycable node/node.go keeps a single ticker too).
+ */
+import { randomBytes } from 'node:crypto';
+import { pingFrame, type PingPrecision } from '../protocol/messages.js';
+import type { DisconnectReason } from '../protocol/disconnect-reasons.js';
+
+/** What the registry needs from a session (implemented by cable/Session). */
+export interface RegisteredSession {
+  readonly sid: string;
+  readonly identifiers: string;
+  readonly isOpen: boolean;
+  disconnect(reason: DisconnectReason, reconnect?: boolean): void;
+  sendControl(frame: Buffer): void;
+}
+
+/** 21-character URL-safe random id, like anycable's nanoid sids. */
+export function newSid(): string {
+  return randomBytes(16).toString('base64url').slice(0, 21);
+}
+
+/** The set of connected sessions. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, RegisteredSession>();
+  private pingTimer?: NodeJS.Timeout;
+
+  /** Number of sessions (identified or not). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** A sid for a new connection: the proxy's `X-Request-ID` when unused, else random. */
+  allocateSid(requestId: string | undefined): string {
+    if (requestId && requestId.length <= 128 && !this.sessions.has(requestId)) return requestId;
+    let sid = newSid();
+    while (this.sessions.has(sid)) sid = newSid();
+    return sid;
+  }
+
+  add(session: RegisteredSession): void {
+    this.sessions.set(session.sid, session);
+  }
+
+  remove(session: RegisteredSession): void {
+    if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
+  }
+
+  /** All sessions, for shutdown. */
+  all(): RegisteredSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /** Disconnect every open session whose identifiers string equals `identifiers` byte for byte. */
+  disconnectByIdentifiers(identifiers: string, reason: DisconnectReason, reconnect: boolean): number {
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (session.isOpen && session.identifiers === identifiers) {
+        session.disconnect(reason, reconnect);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Start the shared ping timer (no-op when `intervalSeconds` is 0). */
+  startPings(intervalSeconds: number, precision: PingPrecision, now: () => number = Date.now): void {
+    this.stopPings();
+    if (intervalSeconds <= 0) return;
+    this.pingTimer = setInterval(() => {
+      // why: one frame Buffer per tick for every socket, not one timer or string per socket.
+      const frame = Buffer.from(pingFrame(now(), precision));
+      for (const session of this.sessions.values()) session.sendControl(frame);
+    }, intervalSeconds * 1000);
+    this.pingTimer.unref();
+  }
+
+  stopPings(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+}

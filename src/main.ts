@@ -1,0 +1,32 @@
+/** Production entry: `node dist/main.js [--option value ...]`. */
+import { describeConfig, loadConfig } from './config/load-config.js';
+import { startCable } from './bootstrap.js';
+
+async function main(): Promise<void> {
+  const outcome = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  switch (outcome.kind) {
+    case 'help':
+      process.stdout.write(outcome.text + '\n');
+      return;
+    case 'invalid':
+      process.stderr.write(`cablecar: invalid configuration (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}):\n`);
+      for (const problem of outcome.problems) process.stderr.write(`  - ${problem}\n`);
+      process.exitCode = 2;
+      return;
+    case 'ok':
+      break;
+  }
+  if (outcome.printConfig) {
+    process.stdout.write(describeConfig(outcome.config) + '\n');
+    return;
+  }
+  const running = await startCable(outcome.config);
+  for (const warning of outcome.warnings) running.logger.logAt('warn', warning);
+  if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
+  running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`cablecar: failed to start: ${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,3 @@
+export * from './commands.js';
+export * from './disconnect-reasons.js';
+export * from './messages.js';

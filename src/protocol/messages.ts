@@ -1,0 +1,70 @@
+/**
+ * Server -> client frames of the Action Cable protocol (`actioncable-v1-json`),
+ * byte-compatible with Rails (actioncable/lib/action_cable/connection/base.rb,
+ * channel/base.rb) and anycable common/common.go. Every wire string lives here.
+ */
+import { DISCONNECT_REASONS, type DisconnectReason } from './disconnect-reasons.js';
+
+/** Subprotocols we negotiate, in preference order (anycable common/common.go `ActionCableProtocols`). */
+export const SUPPORTED_SUBPROTOCOLS = ['actioncable-v1-json'] as const;
+/** Subprotocol prefix that carries a JWT (`anycable-token.<token>`), anycable 1.6. */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'anycable-token.';
+
+/** Timestamp precision for ping frames (`ping_timestamp_precision`). */
+export type PingPrecision = 's' | 'ms' | 'ns';
+
+/** `{"type":"welcome","sid":"..."}`. */
+export function welcomeFrame(sid: string): string {
+  return `{"type":"welcome","sid":${JSON.stringify(sid)}}`;
+}
+
+/** `{"type":"ping","message":<unix time>}`; Rails sends seconds. */
+export function pingFrame(nowMs: number, precision: PingPrecision): string {
+  let stamp: string;
+  if (precision === 's') stamp = String(Math.floor(nowMs / 1000));
+  else if (precision === 'ms') stamp = String(Math.floor(nowMs));
+  else stamp = `${Math.floor(nowMs)}000000`;
+  return `{"type":"ping","message":${stamp}}`;
+}
+
+/** Reply to a client `{"command":"ping"}` (anycable node/session.go `handleClientPing`). */
+export const PONG_FRAME = '{"type":"pong"}';
+
+/** `{"identifier":...,"type":"confirm_subscription"}`, Rails' key order. */
+export function confirmFrame(identifier: string): string {
+  return `{"identifier":${JSON.stringify(identifier)},"type":"confirm_subscription"}`;
+}
+
+/** `{"identifier":...,"type":"reject_subscription"}`, Rails' key order. */
+export function rejectFrame(identifier: string): string {
+  return `{"identifier":${JSON.stringify(identifier)},"type":"reject_subscription"}`;
+}
+
+/**
+ * A broadcast frame `{"identifier":...,"message":<payload>}`. `payloadJson` must
+ * already be a JSON text (see {@link broadcastPayloadJson}).
+ */
+export function broadcastFrame(identifier: string, payloadJson: string, type?: string): string {
+  const typePart = type ? `,"type":${JSON.stringify(type)}` : '';
+  return `{"identifier":${JSON.stringify(identifier)},"message":${payloadJson}${typePart}}`;
+}
+
+/**
+ * Turn broadcast `data` into the JSON text placed under `message`: data that
+ * parses as JSON (and is not `null`) is embedded as is, anything else is sent as
+ * a JSON string (anycable common/common.go `ToReplyFor`).
+ */
+export function broadcastPayloadJson(data: string): string {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (parsed !== null) return JSON.stringify(parsed);
+  } catch {
+    // not JSON: delivered as a string below
+  }
+  return JSON.stringify(data);
+}
+
+/** `{"type":"disconnect","reason":...,"reconnect":...}`. */
+export function disconnectFrame(reason: DisconnectReason, reconnect: boolean = DISCONNECT_REASONS[reason].reconnect): string {
+  return `{"type":"disconnect","reason":${JSON.stringify(reason)},"reconnect":${reconnect}}`;
+}
