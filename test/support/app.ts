@@ -1,0 +1,46 @@
+/** Boots the real cablecar app on a free port for e2e tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCable, type RunningCable } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { CableLogger } from '../../src/logging/cable-logger.js';
+
+/** A running test server plus its captured log lines. */
+export interface TestApp extends RunningCable {
+  wsUrl: (path?: string) => string;
+  httpUrl: (path: string) => string;
+  logs: string[];
+}
+
+/**
+ * Start cablecar with CLI-style flags (e.g. `['--public']`). Host is 127.0.0.1,
+ * port 0, no config file is read; logs are captured in memory (debug level).
+ */
+export async function startApp(flags: string[] = [], env: Record<string, string> = {}): Promise<TestApp> {
+  const outcome = loadConfig({
+    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
+    env,
+    cwd: mkdtempSync(join(tmpdir(), 'cablecar-')),
+  });
+  if (outcome.kind !== 'ok') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
+  const logs: string[] = [];
+  const logger = new CableLogger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
+  const running = await startCable(outcome.config, { logger });
+  return {
+    ...running,
+    logs,
+    wsUrl: (path = '/cable') => `ws://127.0.0.1:${running.port}${path}`,
+    httpUrl: (path) => `http://127.0.0.1:${running.port}${path}`,
+  };
+}
+
+/** POST a broadcast body (object or raw string) to the app. */
+export async function postBroadcast(app: TestApp, body: unknown, headers: Record<string, string> = {}, path = '/_broadcast'): Promise<{ status: number; body: string }> {
+  const res = await fetch(app.httpUrl(path), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.text() };
+}
