@@ -51,7 +51,7 @@ describe('Hub', () => {
     hub.subscribe(a, 's1', 'id1');
     hub.subscribe(a, 's2', 'id1');
     hub.subscribe(a, 's3', 'id2');
-    expect(hub.streamsOf(a, 'id1').sort()).toEqual(['s1', 's2']);
+    expect([...hub.streamsOf(a, "id1")].sort()).toEqual(['s1', 's2']);
     hub.unsubscribeIdentifier(a, 'id1');
     expect(hub.broadcast({ stream: 's1', data: '1' })).toBe(0);
     expect(hub.streamCount).toBe(1);
