@@ -1,0 +1,132 @@
+/**
+ * Every kind of bad client input has a defined outcome, and never disturbs
+ * the connection of anyone else (documented in docs/protocol.md).
+ */
+import { postBroadcast, startApp, type TestApp } from '../support/app.js';
+import { pubsubIdentifier, RawClient } from '../support/raw-client.js';
+
+describe('bad client input', () => {
+  let app: TestApp;
+  let bystander: RawClient;
+  const bystanderId = pubsubIdentifier('bystander');
+
+  beforeAll(async () => {
+    app = await startApp(['--public', '--max_message_size', '1024']);
+    bystander = await RawClient.welcomed(app.wsUrl());
+    await bystander.subscribe(bystanderId);
+  });
+  afterAll(async () => {
+    bystander.close();
+    await app.close();
+  });
+
+  /** After each case: the offender still works (unless closed) and the bystander still gets broadcasts. */
+  async function expectStillServing(client?: RawClient): Promise<void> {
+    const stamp = String(Math.random());
+    await postBroadcast(app, { stream: 'bystander', data: JSON.stringify({ stamp }) });
+    await bystander.next((f) => (f.message as { stamp?: string })?.stamp === stamp);
+    if (client) {
+      client.send({ command: 'ping' });
+      await client.next((f) => f.type === 'pong');
+    }
+  }
+
+  /** Assert nothing but pings arrives for a short while. */
+  async function expectSilence(client: RawClient, ms = 150): Promise<void> {
+    const before = client.nonPing().length;
+    await new Promise((r) => setTimeout(r, ms));
+    expect(client.nonPing().slice(before)).toEqual([]);
+  }
+
+  it.each([
+    ['malformed JSON', 'this is {not json'],
+    ['a JSON array', '[1,2,3]'],
+    ['an unknown command', '{"command":"teleport","identifier":"{}"}'],
+    ['a command without identifier', '{"command":"subscribe"}'],
+    ['message to an unknown identifier', JSON.stringify({ command: 'message', identifier: pubsubIdentifier('nope'), data: '{}' })],
+    ['unsubscribe from an unknown identifier', JSON.stringify({ command: 'unsubscribe', identifier: pubsubIdentifier('nope') })],
+  ])('ignores %s: nothing is sent, the connection stays open', async (_name, frame) => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    client.send(frame);
+    await expectSilence(client);
+    expect(client.closeCode).toBeUndefined();
+    await expectStillServing(client);
+    expect(app.logs.some((l) => l.includes('"level":"debug"') && l.includes('frame ignored'))).toBe(true);
+    client.close();
+  });
+
+  it('ignores a duplicate subscribe (no second confirmation) and keeps one delivery per broadcast', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const id = pubsubIdentifier('dup');
+    await client.subscribe(id);
+    client.send({ command: 'subscribe', identifier: id });
+    await expectSilence(client);
+    await postBroadcast(app, { stream: 'dup', data: '1' });
+    await client.next((f) => f.message === 1);
+    await expectSilence(client);
+    await expectStillServing(client);
+    client.close();
+  });
+
+  it('ignores a message whose data is not a string', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const id = pubsubIdentifier('nsd');
+    await client.subscribe(id);
+    client.send({ command: 'message', identifier: id, data: { action: 'speak' } });
+    await expectSilence(client);
+    await expectStillServing(client);
+    client.close();
+  });
+
+  it('ignores binary frames', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    client.ws.send(Buffer.from(JSON.stringify({ command: 'subscribe', identifier: pubsubIdentifier('bin') })), { binary: true });
+    await expectSilence(client);
+    await expectStillServing(client);
+    client.close();
+  });
+
+  it('rejects a subscribe whose identifier is not a JSON object with a channel', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    expect(await client.subscribe('not-json')).toEqual({ identifier: 'not-json', type: 'reject_subscription' });
+    expect(await client.subscribe('{"id":1}')).toEqual({ identifier: '{"id":1}', type: 'reject_subscription' });
+    await expectStillServing(client);
+    client.close();
+  });
+
+  it('rejects channels nobody handles, explicitly', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const id = JSON.stringify({ channel: 'ChatChannel', id: 1 });
+    expect(await client.subscribe(id)).toEqual({ identifier: id, type: 'reject_subscription' });
+    client.close();
+  });
+
+  it('closes the socket with 1009 on a frame over max_message_size, others unaffected', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    client.send(JSON.stringify({ command: 'message', identifier: 'x', data: 'y'.repeat(2000) }));
+    expect(await client.closed()).toBe(1009);
+    await expectStillServing();
+  });
+
+  it('floods of garbage do not stop the server from serving', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    for (let i = 0; i < 500; i++) client.send(i % 2 ? '{' : '{"command":1}');
+    await expectStillServing(client);
+    client.close();
+  });
+
+  it('answers a client ping with pong and echoes identifiers byte for byte', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const odd = '{ "stream_name" : "spaced",\n"channel":"$pubsub" }';
+    expect(await client.subscribe(odd)).toEqual({ identifier: odd, type: 'confirm_subscription' });
+    await postBroadcast(app, { stream: 'spaced', data: 'plain text' });
+    const frame = await client.next((f) => 'message' in f);
+    expect(frame).toEqual({ identifier: odd, message: 'plain text' });
+    client.send({ command: 'unsubscribe', identifier: odd });
+    client.send({ command: 'ping' });
+    await client.next((f) => f.type === 'pong');
+    await postBroadcast(app, { stream: 'spaced', data: '2' });
+    await expectSilence(client);
+    client.close();
+  });
+});
