@@ -11,6 +11,7 @@ import { CableWsAdapter } from './cable/cable.ws-adapter.js';
 import type { CableConfig } from './config/cable-config.js';
 import { SessionRegistry } from './hub/session-registry.js';
 import { CableLogger } from './logging/cable-logger.js';
+import { CableError } from './errors.js';
 
 /** A running cablecar server. */
 export interface RunningCable {
@@ -47,7 +48,12 @@ export async function startCable(config: Readonly<CableConfig>, options: StartOp
     }),
   );
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
   const port = (app.getHttpServer().address() as AddressInfo).port;
   logger.logAt('info', 'cablecar listening', { host: config.host, port, paths: config.path.join(',') });
   return { app, port, logger, close: () => app.close() };

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
       process.stdout.write(outcome.text + '\n');
       return;
     case 'invalid':
-      process.stderr.write(`cablecar: invalid configuration (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}):\n`);
+      process.stderr.write(`cablecar: CABLE_ERR_CONFIG_INVALID: invalid configuration (${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}):\n`);
       for (const problem of outcome.problems) process.stderr.write(`  - ${problem}\n`);
       process.exitCode = 2;
       return;

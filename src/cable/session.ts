@@ -81,7 +81,7 @@ export class Session implements Subscriber, ChannelContext {
         return;
       case 'next':
       case 'error':
-        this.deps.logger.logAt('error', 'identification failed', { sid: this.sid, detail: outcome.kind === 'error' ? outcome.detail : 'no outcome' });
+        this.deps.logger.logAt('error', 'identification failed', { code: 'CABLE_ERR_IDENTIFY_FAILED', sid: this.sid, detail: outcome.kind === 'error' ? outcome.detail : 'no outcome' });
         this.close(CLOSE_INTERNAL_ERROR, 'Auth Error');
         return;
     }
@@ -171,13 +171,20 @@ export class Session implements Subscriber, ChannelContext {
 
   private process(text: string): void {
     const command = parseCommand(text);
-    const pending = this.handle(command);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.handle(command);
+    } catch (error) {
+      // A throwing channel is a bug in that channel; it must not take the process down.
+      this.deps.logger.logAt('error', 'command failed', { code: 'CABLE_ERR_COMMAND_FAILED', sid: this.sid, error: (error as Error).message });
+      return;
+    }
     if (pending) {
       this.busy = true;
       pending.then(
         () => this.release(),
         (error: Error) => {
-          this.deps.logger.logAt('error', 'command failed', { sid: this.sid, error: error.message });
+          this.deps.logger.logAt('error', 'command failed', { code: 'CABLE_ERR_COMMAND_FAILED', sid: this.sid, error: error.message });
           this.release();
         },
       );
