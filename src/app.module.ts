@@ -7,6 +7,7 @@ import type { CableConfig } from './config/cable-config.js';
 import { CableConfigModule } from './config/cable-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub/hub.module.js';
+import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 
 /** Root module: the frozen config plus one module per capability. `extraImports` lets users add their own Nest modules. */
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: Readonly<CableConfig>, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }

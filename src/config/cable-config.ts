@@ -98,6 +98,67 @@ export class CableConfig {
   // --- end jwt ---
 
   // --- signed streams (issue 4: options go between these markers) ---
+  // Secrets are strings; '' means unset (the literal `none` also means unset).
+  // `*_previous` options are comma-separated lists of retired secrets still accepted.
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.secret', secret: true, description: 'HMAC key for `$pubsub` `signed_stream_name`; falls back to `secret`.' })
+  @IsString()
+  streamsSecret = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.secret_previous', secret: true, description: 'Previous streams secret(s), comma-separated, still accepted during a key rotation.' })
+  @IsString()
+  streamsSecretPrevious = '';
+
+  @Option({ group: 'streams', kind: 'bool', toml: 'streams.whisper', description: 'Allow whispers on signed `$pubsub` streams (public streams always allow them).' })
+  @IsBoolean()
+  streamsWhisper = false;
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.digest', description: 'MessageVerifier digest for signed stream names: sha1, sha256, sha384 or sha512 (Turbo, CableReady and AnyCable use sha256).' })
+  @IsIn(['sha1', 'sha256', 'sha384', 'sha512'])
+  streamsDigest: 'sha1' | 'sha256' | 'sha384' | 'sha512' = 'sha256';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.purpose', description: 'Required Rails metadata purpose (`_rails.pur`) of `$pubsub` signed names; empty = names must carry no purpose.' })
+  @IsString()
+  streamsPurpose = '';
+
+  @Option({ group: 'streams', kind: 'bool', toml: 'streams.turbo', description: 'Handle `Turbo::StreamsChannel` subscriptions locally (no RPC).' })
+  @IsBoolean()
+  turboStreams = false;
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.turbo_secret', secret: true, description: 'Turbo signed stream verifier key; falls back to the Rails-derived key, then the streams secret.' })
+  @IsString()
+  turboStreamsSecret = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.turbo_secret_previous', secret: true, description: 'Previous Turbo verifier key(s), comma-separated, still accepted during a key rotation.' })
+  @IsString()
+  turboStreamsSecretPrevious = '';
+
+  @Option({ group: 'streams', kind: 'bool', toml: 'streams.cable_ready', description: 'Handle `CableReady::Stream` subscriptions locally (no RPC).' })
+  @IsBoolean()
+  cableReady = false;
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.cable_ready_secret', secret: true, description: 'CableReady verifier key; falls back to the Rails-derived key, then the streams secret.' })
+  @IsString()
+  cableReadySecret = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.cable_ready_secret_previous', secret: true, description: 'Previous CableReady verifier key(s), comma-separated, still accepted during a key rotation.' })
+  @IsString()
+  cableReadySecretPrevious = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.rails_secret_key_base', secret: true, description: "Rails `secret_key_base`: derives the Turbo and CableReady keys like Rails' key_generator when no explicit key is set." })
+  @IsString()
+  railsSecretKeyBase = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.rails_key_digest', description: 'PBKDF2 digest of the Rails key_generator: sha256 (load_defaults 7.0+) or sha1 (older apps).' })
+  @IsIn(['sha1', 'sha256'])
+  railsKeyDigest: 'sha1' | 'sha256' = 'sha256';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.turbo_rails_key', secret: true, description: 'Deprecated (AnyCable < 1.5): sets the Turbo key and enables `turbo_streams`.' })
+  @IsString()
+  turboRailsKey = '';
+
+  @Option({ group: 'streams', kind: 'string', toml: 'streams.cable_ready_key', secret: true, description: 'Deprecated (AnyCable < 1.5): sets the CableReady key and enables `cable_ready`.' })
+  @IsString()
+  cableReadyKey = '';
   // --- end signed streams ---
 
   // --- logging ---
