@@ -8,4 +8,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testTimeout: 30000,
   verbose: true,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+  // why: a leaked socket in one test must not keep CI waiting; leaks show up as failures elsewhere.
+  forceExit: true,
 };
