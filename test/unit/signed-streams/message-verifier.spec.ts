@@ -10,6 +10,26 @@ const verifierFor = (c: (typeof vectors.cases)[number]) =>
     now: c.now ? () => Date.parse(c.now!) : undefined,
   });
 
+/** The refusal reason expected for some invalid vectors (the rest only need to be refused). */
+const REASONS: Record<string, string> = {
+  'wrong-key': 'signature mismatch',
+  'tampered-data': 'signature mismatch',
+  'tampered-digest': 'signature mismatch',
+  'digest-uppercase': 'signature mismatch',
+  'rotation-previous-key-not-configured': 'signature mismatch',
+  'legacy-expired': 'expired',
+  'legacy-expires-in-after-exp': 'expired',
+  'rails71-expired': 'expired',
+  'rails71-expires-at-boundary': 'expired',
+  'legacy-purpose-mismatch': 'purpose mismatch',
+  'legacy-purpose-unexpected': 'purpose mismatch',
+  'rails71-purpose-mismatch': 'purpose mismatch',
+  'value-object': 'signed value is an object, not a string',
+  'value-null': 'signed value is null, not a string',
+  'rails71-non-string-data': 'signed value is an array, not a string',
+  'legacy-non-string-inside': 'signed value is an object, not a string',
+};
+
 describe('MessageVerifier against ActiveSupport vectors', () => {
   it('has a meaningful number of cases from the Ruby generator', () => {
     expect(vectors.activesupport).toMatch(/^6\.1\./);
@@ -19,7 +39,7 @@ describe('MessageVerifier against ActiveSupport vectors', () => {
   it.each(vectors.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const result = verifierFor(c).verify(c.signed);
     if (c.expect.kind === 'verified') expect(result).toEqual({ kind: 'verified', stream: c.expect.stream });
-    else expect(result).toMatchObject({ kind: 'invalid', reason: expect.any(String) });
+    else expect(result).toEqual({ kind: 'invalid', reason: REASONS[c.id] ?? expect.any(String) });
   });
 });
 

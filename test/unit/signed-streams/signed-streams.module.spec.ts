@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../../src/app.module.js';
+import { ChannelRouter } from '../../../src/channels/channel-router.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { SignedPubsubChannel } from '../../../src/signed-streams/signed-pubsub.channel.js';
+import { SignedStreamChannel } from '../../../src/signed-streams/signed-stream.channel.js';
+import { SignedStreams } from '../../../src/signed-streams/signed-streams.service.js';
+
+async function contextFor(argv: string[], env: Record<string, string> = {}) {
+  const outcome = loadConfig({ argv: ['--ignore-config-path', ...argv], env, cwd: '/' });
+  if (outcome.kind !== 'ok') throw new Error(`bad config: ${JSON.stringify(outcome)}`);
+  const lines: string[] = [];
+  const logger = new CableLogger({ level: 'info', format: 'json', write: (line) => lines.push(line) });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger });
+  return { ctx, lines };
+}
+
+describe('SignedStreamsModule wiring', () => {
+  it('replaces $pubsub with the signed one and registers no Turbo/CableReady by default', async () => {
+    const { ctx } = await contextFor([]);
+    const router = ctx.get(ChannelRouter);
+    expect(router.route('$pubsub')).toBeInstanceOf(SignedPubsubChannel);
+    expect(router.localChannels().sort()).toEqual(['$pubsub']);
+    expect(ctx.get(SignedStreams)).toBeInstanceOf(SignedStreams);
+    await ctx.close();
+  });
+
+  it('registers Turbo::StreamsChannel and CableReady::Stream when enabled with a key (flags and env)', async () => {
+    const { ctx } = await contextFor(['--turbo_streams', '--turbo_streams_secret', 't'], { ANYCABLE_CABLE_READY: 'true', ANYCABLE_SECRET: 's' });
+    const router = ctx.get(ChannelRouter);
+    expect(router.route('Turbo::StreamsChannel')).toBeInstanceOf(SignedStreamChannel);
+    expect(router.route('CableReady::Stream')).toBeInstanceOf(SignedStreamChannel);
+    await ctx.close();
+  });
+
+  it('logs a warning for the deprecated turbo_rails_key and still enables Turbo', async () => {
+    const { ctx, lines } = await contextFor(['--turbo_rails_key', 'legacy']);
+    expect(ctx.get(ChannelRouter).route('Turbo::StreamsChannel')).toBeInstanceOf(SignedStreamChannel);
+    expect(lines.join('\n')).toContain('turbo_rails_key is deprecated');
+    expect(lines.join('\n')).not.toContain('legacy');
+    await ctx.close();
+  });
+});
