@@ -1,6 +1,7 @@
-/** Production entry: `node dist/main.js [--option value ...]`. */
+/** Production entry: `node dist/main.js [--option value ...]`, or `node dist/main.js token ...` to issue a JWT. */
 import { describeConfig, loadConfig } from './config/load-config.js';
 import { startCable } from './bootstrap.js';
+import { runTokenCommand } from './auth/jwt/token.command.js';
 
 async function main(): Promise<void> {
   const outcome = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
   running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`cablecar: failed to start: ${error.message}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[2] === 'token') {
+  process.exitCode = runTokenCommand({ argv: process.argv.slice(3), env: process.env, cwd: process.cwd() }, process.stdout, process.stderr);
+} else {
+  main().catch((error: Error) => {
+    process.stderr.write(`cablecar: failed to start: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}

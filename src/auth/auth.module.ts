@@ -3,23 +3,30 @@ import { CABLE_CONFIG } from '../cable/cable.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { IdentificationChain } from './identification-chain.js';
 import { NoauthIdentifier } from './noauth.identifier.js';
+import { JwtAuth, JwtModule } from './jwt/jwt.module.js';
+
+/** Rank of the JWT step: first, like anycable (identity/jwt.go wraps the RPC identifier). */
+export const JWT_RANK = 10;
 
 /** Rank of the noauth step: after JWT (10) and RPC (50). */
 export const NOAUTH_RANK = 90;
 
 /**
- * Connection identification. Owns the chain; registers the noauth step when
- * `noauth` / `public` is on. Other modules (JWT, RPC) add their steps.
+ * Connection identification. Owns the chain; registers the JWT step when a
+ * JWT secret / key is configured and the noauth step when `noauth` / `public`
+ * is on. Other modules (RPC) add their steps.
  */
 @Global()
-@Module({ providers: [IdentificationChain], exports: [IdentificationChain] })
+@Module({ imports: [JwtModule], providers: [IdentificationChain], exports: [IdentificationChain] })
 export class AuthModule implements OnModuleInit {
   constructor(
     @Inject(CABLE_CONFIG) private readonly config: CableConfig,
     private readonly chain: IdentificationChain,
+    private readonly jwt: JwtAuth,
   ) {}
 
   onModuleInit(): void {
+    if (this.jwt.identifier) this.chain.register(this.jwt.identifier, JWT_RANK);
     if (this.config.noauth) this.chain.register(new NoauthIdentifier(), NOAUTH_RANK);
   }
 }

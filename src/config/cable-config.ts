@@ -4,13 +4,16 @@
  * Defaults are the property initialisers. Parsed once at boot by `loadConfig`,
  * then frozen.
  */
-import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Max, Min, ArrayNotEmpty, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ArrayNotEmpty, Matches } from 'class-validator';
 import { Option } from './option.decorator.js';
 
 /** Log levels accepted by `log_level`. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Broadcast adapters known to this build. */
 export const BROADCAST_ADAPTERS = ['http'] as const;
+
+/** JWT algorithms cablecar can verify (`none` is never accepted). */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'EdDSA'] as const;
 
 /** The validated, frozen configuration. */
 export class CableConfig {
@@ -95,6 +98,63 @@ export class CableConfig {
   httpBroadcastMaxBodySize = 4194304;
 
   // --- jwt (issue 3: JWT identification; options go between these markers) ---
+  // `jwtSecret` is `undefined` when unset (falls back to `secret`); the literal
+  // `none` is turned into '' by the loader and then means "JWT HMAC disabled".
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.secret', secret: true, deprecatedNames: ['jwt_id_key'], description: 'HMAC secret for JWT identification; falls back to `secret`; `none` disables.' })
+  @IsOptional() @IsString()
+  jwtSecret: string | undefined = undefined;
+
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.secret_previous', secret: true, description: 'Previous HMAC secret(s), comma-separated, still accepted during a rotation.' })
+  @IsString()
+  jwtSecretPrevious = '';
+
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.param', deprecatedNames: ['jwt_id_param'], description: 'Token parameter: query `?<param>=`, header `X-<PARAM>`.' })
+  @IsString() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'jwt_param must be a plain header/query name' })
+  jwtParam = 'jid';
+
+  @Option({ group: 'jwt', kind: 'bool', toml: 'jwt.force', deprecatedNames: ['jwt_id_enforce'], description: 'Refuse connections without a token (`unauthorized`) instead of trying the next identifier.' })
+  @IsBoolean()
+  enforceJwt = false;
+
+  @Option({ group: 'jwt', kind: 'list', toml: 'jwt.algorithms', description: 'Accepted JWT algorithms (HS256/384/512, RS256/384/512, ES256/384, EdDSA). Empty = HS* for a secret plus those of the configured public keys.' })
+  @IsIn(JWT_ALGORITHMS as unknown as string[], { each: true })
+  jwtAlgorithms: string[] = [];
+
+  @Option({ group: 'jwt', kind: 'number', toml: 'jwt.leeway', description: 'Clock skew allowed when checking `exp` and `nbf`, in seconds.' })
+  @IsNumber() @Min(0)
+  jwtLeeway = 0;
+
+  @Option({ group: 'jwt', kind: 'bool', toml: 'jwt.require_exp', description: 'Refuse tokens without an `exp` claim.' })
+  @IsBoolean()
+  jwtRequireExp = false;
+
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.public_key', description: 'PEM public key (or a path to one) for RS*, ES* or EdDSA tokens.' })
+  @IsString()
+  jwtPublicKey = '';
+
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.jwks_url', description: 'JWKS (http(s) URL, file:// URL or path) for asymmetric tokens; `kid` selects the key.' })
+  @IsString()
+  jwtJwksUrl = '';
+
+  @Option({ group: 'jwt', kind: 'int', toml: 'jwt.jwks_refresh', description: 'Seconds between JWKS refreshes (an unknown `kid` also triggers one, at most every 10 s).' })
+  @IsInt() @Min(1)
+  jwtJwksRefresh = 300;
+
+  @Option({ group: 'jwt', kind: 'bool', toml: 'jwt.single_use', description: 'A token (its `jti`, else its SHA-256) may open one connection only; needs `exp`.' })
+  @IsBoolean()
+  jwtSingleUse = false;
+
+  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.replay_store', description: 'Where single-use tokens are remembered: memory (this node) or redis (all nodes).' })
+  @IsIn(['memory', 'redis'])
+  jwtReplayStore: 'memory' | 'redis' = 'memory';
+
+  @Option({ group: 'jwt', kind: 'bool', toml: 'jwt.expire_sessions', description: 'Disconnect a session with `token_expired` when its token expires.' })
+  @IsBoolean()
+  jwtExpireSessions = false;
+
+  @Option({ group: 'redis', kind: 'string', toml: 'redis.url', envAliases: ['REDIS_URL'], secret: true, description: 'Redis URL (may hold a password, so redacted), default redis://localhost:6379.' })
+  @IsString() @Matches(/^(rediss?:\/\/.*)?$/, { message: 'redis_url must start with redis:// or rediss://' })
+  redisUrl = 'redis://localhost:6379';
   // --- end jwt ---
 
   // --- signed streams (issue 4: options go between these markers) ---

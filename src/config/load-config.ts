@@ -10,6 +10,7 @@ import { parse as parseToml } from 'smol-toml';
 import { validateSync } from 'class-validator';
 import { CableConfig } from './cable-config.js';
 import { optionsOf, type OptionDefinition } from './option.decorator.js';
+import { jwtConfigProblems } from '../auth/jwt/jwt-settings.js';
 
 /** Where the raw inputs come from; injectable so tests need no real process state. */
 export interface ConfigSources {
@@ -201,6 +202,7 @@ function crossFieldProblems(config: CableConfig): string[] {
   if (new Set(config.path).size !== config.path.length) problems.push('path: duplicate entries');
   if (config.path.includes(config.healthPath)) problems.push('health-path: must differ from the WebSocket path');
   if (config.path.includes(config.httpBroadcastPath)) problems.push('http_broadcast_path: must differ from the WebSocket path');
+  problems.push(...jwtConfigProblems(config));
   return problems;
 }
 

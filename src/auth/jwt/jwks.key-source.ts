@@ -1,0 +1,80 @@
+import type { CableLogger } from '../../logging/cable-logger.js';
+import { systemClock, type Clock } from './clock.js';
+import type { JwksLoader } from './jwks-loader.js';
+import { parseJwks, type KeyProvider, type PublicKeyEntry } from './public-keys.js';
+
+/** Cache settings of a JWKS source. */
+export interface JwksKeySourceOptions {
+  /** Background refresh period, ms. */
+  refreshMs: number;
+  /** Minimum gap between refreshes triggered by an unknown `kid`, ms (stops kid-spraying from hammering the issuer). @default 10000 */
+  minRefreshGapMs?: number;
+  clock?: Clock;
+  logger?: CableLogger;
+}
+
+/**
+ * A cached JWKS: loaded at boot, refreshed on a timer and on demand when a
+ * token names an unknown `kid` (key rotation at the issuer). A failed refresh
+ * keeps the last good keys.
+ */
+export class JwksKeySource implements KeyProvider {
+  private current: readonly PublicKeyEntry[] = [];
+  private lastAttempt = -Infinity;
+  private inFlight?: Promise<boolean>;
+  private timer?: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private readonly minGap: number;
+
+  constructor(
+    private readonly loader: JwksLoader,
+    private readonly options: JwksKeySourceOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.minGap = options.minRefreshGapMs ?? 10_000;
+  }
+
+  /** Current keys. */
+  keys(): readonly PublicKeyEntry[] {
+    return this.current;
+  }
+
+  /** First load plus the refresh timer. Resolves false (and logs) when the first load fails. */
+  async start(): Promise<boolean> {
+    const ok = await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs).unref();
+    return ok;
+  }
+
+  /** Refresh because a token named an unknown `kid`; rate-limited. Resolves true when the keys changed. */
+  async refreshForUnknownKid(): Promise<boolean> {
+    if (this.inFlight) return this.inFlight;
+    if (this.clock.now() - this.lastAttempt < this.minGap) return false;
+    return this.refresh();
+  }
+
+  /** Load now (deduplicated while one load runs). Resolves true on success. */
+  refresh(): Promise<boolean> {
+    if (this.inFlight) return this.inFlight;
+    this.lastAttempt = this.clock.now();
+    this.inFlight = this.loadOnce().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async loadOnce(): Promise<boolean> {
+    try {
+      const { keys, skipped } = parseJwks(await this.loader.load());
+      for (const reason of skipped) this.options.logger?.logAt('warn', 'JWKS key skipped', { location: this.loader.location, reason });
+      this.current = keys;
+      this.options.logger?.logAt('debug', 'JWKS loaded', { location: this.loader.location, keys: keys.length });
+      return true;
+    } catch (error) {
+      this.options.logger?.logAt('error', 'JWKS load failed; keeping previous keys', { location: this.loader.location, error: (error as Error).message });
+      return false;
+    }
+  }
+}
