@@ -20,6 +20,7 @@ const REASONS: Record<string, string> = {
   'legacy-expired': 'expired',
   'legacy-expires-in-after-exp': 'expired',
   'rails71-expired': 'expired',
+  'rails71-expired-no-purpose': 'expired',
   'rails71-expires-at-boundary': 'expired',
   'legacy-purpose-mismatch': 'purpose mismatch',
   'legacy-purpose-unexpected': 'purpose mismatch',
