@@ -1,4 +1,6 @@
 import { createCable } from '@anycable/core';
+
+type CreateOptions = NonNullable<Parameters<typeof createCable>[0]>;
 import WebSocket from 'ws';
 import { issueToken } from '../../src/auth/jwt/token-issuer.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
@@ -21,7 +23,8 @@ describe('@anycable/core client against JWT identification', () => {
       let refreshes = 0;
       const cable = createCable(app.wsUrl(), {
         websocketImplementation: WebSocket,
-        websocketAuthStrategy: strategy,
+        // @anycable/core 1.1.7 types say 'params' but the code (websocket/index.js) checks 'param'.
+        websocketAuthStrategy: strategy as CreateOptions['websocketAuthStrategy'],
         auth: { token: vector('HS256 expired').token },
         // Defaults would reconnect after seconds; a quick strategy keeps the test fast.
         reconnectStrategy: () => 0.05,

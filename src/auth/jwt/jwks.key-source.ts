@@ -20,7 +20,7 @@ export interface JwksKeySourceOptions {
  */
 export class JwksKeySource implements KeyProvider {
   private current: readonly PublicKeyEntry[] = [];
-  private lastAttempt = -Infinity;
+  private lastOnDemand = -Infinity;
   private inFlight?: Promise<boolean>;
   private timer?: NodeJS.Timeout;
   private readonly clock: Clock;
@@ -46,17 +46,20 @@ export class JwksKeySource implements KeyProvider {
     return ok;
   }
 
-  /** Refresh because a token named an unknown `kid`; rate-limited. Resolves true when the keys changed. */
+  /**
+   * Refresh because a token named an unknown `kid`. At most one such refresh per
+   * `minRefreshGapMs` (timer refreshes do not count). Resolves true when new keys were loaded.
+   */
   async refreshForUnknownKid(): Promise<boolean> {
     if (this.inFlight) return this.inFlight;
-    if (this.clock.now() - this.lastAttempt < this.minGap) return false;
+    if (this.clock.now() - this.lastOnDemand < this.minGap) return false;
+    this.lastOnDemand = this.clock.now();
     return this.refresh();
   }
 
   /** Load now (deduplicated while one load runs). Resolves true on success. */
   refresh(): Promise<boolean> {
     if (this.inFlight) return this.inFlight;
-    this.lastAttempt = this.clock.now();
     this.inFlight = this.loadOnce().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
