@@ -102,6 +102,9 @@ export class JwtVerifier {
 
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii');
     const signature = Buffer.from(parts[2], 'base64url');
+    // Refuse non-canonical base64url (spare trailing bits set): otherwise one signature has
+    // several spellings, and a single-use token keyed by its SHA-256 could be replayed.
+    if (signature.toString('base64url') !== parts[2]) return invalid('non-canonical signature encoding');
     const check = this.checkSignature(alg, kid, signed, signature);
     if (check !== true) return check;
 

@@ -95,6 +95,16 @@ describe('JwtVerifier with an HMAC secret (ruby-jwt vectors)', () => {
     expect(verifier.verify(sign('{"alg":"toString"}', '{"ext":"{}"}'))).toEqual({ kind: 'invalid', detail: 'algorithm "toString" is not allowed' });
   });
 
+  it('refuses a signature spelled with non-canonical base64url (same bytes, different token)', () => {
+    const token = vector('HS256 valid').token;
+    const last = token.at(-1)!;
+    // HS256 signatures are 32 bytes = 43 chars; the last char carries 2 spare bits.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    expect(Buffer.from(twin.split('.')[2], 'base64url')).toEqual(Buffer.from(token.split('.')[2], 'base64url'));
+    expect(verifier.verify(twin)).toEqual({ kind: 'invalid', detail: 'non-canonical signature encoding' });
+  });
+
   it('applies jwt_leeway to exp and nbf', () => {
     const expired = vector('HS256 expired').token; // exp = past
     const justAfter = { now: () => fixtures.past * 1000 + 1500 };
