@@ -165,19 +165,19 @@ const ops = {
     return { status };
   },
 
-  /** Return recorded latencies for broadcasts >= skip, plus delivery counts. */
-  async collectLatency({ skip = 0 }) {
+  /** Return recorded latencies, plus delivery counts. */
+  async collectLatency() {
     if (!lat) throw new Error('armLatency was not called');
     const { values, perBroadcast, expected, count } = lat;
     const kept = [];
     let delivered = 0;
-    for (let k = skip; k < count; k++) {
+    for (let k = 0; k < count; k++) {
       const got = Math.min(perBroadcast[k], expected);
       delivered += got;
       for (let i = 0; i < got; i++) kept.push(values[k * expected + i]);
     }
     lat = null;
-    return { latencies: Float64Array.from(kept), delivered, expectedTotal: expected * (count - skip) };
+    return { latencies: Float64Array.from(kept), delivered, expectedTotal: expected * count };
   },
 
   /** One client sends `{"command":"ping"}` and waits for the pong. */

@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { LoadPool } from './lib/load-pool.js';
 import { killAll, startServer, UnsupportedFlagError } from './lib/processes.js';
-import { fmt, median } from './lib/stats.js';
+import { InspectorSession } from './lib/inspector.js';
+import { fmt, median, quantile } from './lib/stats.js';
 import { pubsubIdentifier, signJwt, turboIdentifier } from './lib/tokens.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -44,7 +45,7 @@ function parseOptions(argv, env) {
     memConns: Number(value('mem-conns', 'BENCH_MEM_CONNS', quick ? 500 : 5000)),
     concurrency: Number(value('concurrency', 'BENCH_CONCURRENCY', 100)),
     fanoutSizes: list(value('fanout', 'BENCH_FANOUT', quick ? '200,1000' : '1000,5000')).map(Number),
-    broadcasts: Number(value('broadcasts', 'BENCH_BROADCASTS', quick ? 30 : 80)),
+    broadcasts: Number(value('broadcasts', 'BENCH_BROADCASTS', quick ? 20 : 80)),
     warmupBroadcasts: Number(value('warmup-broadcasts', 'BENCH_WARMUP_BROADCASTS', 5)),
     gapMs: Number(value('gap-ms', 'BENCH_GAP_MS', 20)),
     /** Turbo subscribe scenario: subscriptions per socket */
@@ -87,7 +88,7 @@ async function settledRss(server, samples = 5, everyMs = 200) {
   return median(values);
 }
 
-/** Open and close a few sockets so both servers have warmed up code paths before a measurement. */
+/** Open and close a few sockets so code paths are warm before a measurement. */
 async function warmUp(ctx, n = 100) {
   await ctx.load.open({ url: ctx.server.wsUrl, n, concurrency: ctx.opts.concurrency });
   await ctx.load.closeAll();
@@ -97,43 +98,78 @@ function requireAll(result, what) {
   if (result.failed > 0) throw new Error(`${result.failed} ${what} failed, e.g. ${result.firstErrors.join(' | ')}`);
 }
 
-/** Connections per second: start -> every socket welcomed, bounded concurrency. */
-async function measureConnectRate(ctx, urlFor) {
+/** One connect-rate round: open `conns` sockets (start -> every welcome), then close them. */
+async function connectRound(ctx, urlFor) {
   const { server, load, opts } = ctx;
-  await warmUp(ctx);
   const cpu0 = server.cpuMs();
   const result = await load.open({ url: server.wsUrl, n: opts.conns, concurrency: opts.concurrency, urlFor });
   const cpu = server.cpuMs() - cpu0;
   requireAll(result, 'connections');
+  await load.closeAll();
+  await sleep(300); // why: let the server finish closing sockets before the other side's round
   return { rate: (opts.conns / result.ms) * 1000, cpuPerK: (cpu / opts.conns) * 1000 };
 }
 
-/** Subscribe `size` sockets to one stream and time `broadcasts` broadcasts to all of them. */
-async function measureFanout(ctx, { size, identifier, stream, kind }) {
-  const { server, load, opts } = ctx;
-  requireAll(await load.open({ url: server.wsUrl, n: size, concurrency: opts.concurrency }), 'connections');
-  const sub = await load.subscribe({ identifiers: [identifier], concurrency: opts.concurrency });
-  requireAll(sub, 'subscriptions');
-  if (sub.rejected) throw new Error(`${sub.rejected} subscriptions rejected`);
-  const cpu0 = server.cpuMs();
-  const r = await load.latency({ server, stream, kind, count: opts.broadcasts, skip: opts.warmupBroadcasts, gapMs: opts.gapMs });
-  const cpu = server.cpuMs() - cpu0;
-  if (r.delivered < r.expected) ctx.note(`${r.expected - r.delivered} of ${r.expected} deliveries missing (${r.timeouts} broadcasts timed out)`);
-  return { p50: r.p50, p99: r.p99, max: r.max, cpuPerBroadcast: cpu / opts.broadcasts };
-}
-
-const latencyMetrics = (target) => [
-  { key: 'p50', label: 'fan-out latency p50', unit: 'ms', better: 'lower' },
-  { key: 'p99', label: 'fan-out latency p99', unit: 'ms', better: 'lower', target },
-  { key: 'cpuPerBroadcast', label: 'server CPU per broadcast', unit: 'ms', better: 'lower' },
+const connectMetrics = [
+  { key: 'rate', label: 'connections/s to welcome', unit: 'conn/s', better: 'higher', target: { min: 0.8 } },
+  { key: 'cpuPerK', label: 'server CPU per 1k connections', unit: 'ms', better: 'lower' },
 ];
 
+/** Fan-out scenario parts: `size` sockets on one identifier, rounds of broadcasts, percentiles over all deliveries. */
+function fanout({ size, identifier, stream, kind }) {
+  return {
+    rounds: (o) => (o.quick ? 2 : 4),
+    async setup(ctx) {
+      const { server, load, opts } = ctx;
+      requireAll(await load.open({ url: server.wsUrl, n: size, concurrency: opts.concurrency }), 'connections');
+      const sub = await load.subscribe({ identifiers: [identifier], concurrency: opts.concurrency });
+      requireAll(sub, 'subscriptions');
+      if (sub.rejected) throw new Error(`${sub.rejected} of ${size} subscriptions rejected`);
+      // warm-up broadcasts, not recorded
+      await load.latency({ server, stream, kind, count: opts.warmupBroadcasts, gapMs: opts.gapMs });
+    },
+    async measure(ctx) {
+      const { server, load, opts } = ctx;
+      const count = Math.ceil(opts.broadcasts / (opts.quick ? 2 : 4));
+      const cpu0 = server.cpuMs();
+      const r = await load.latency({ server, stream, kind, count, gapMs: opts.gapMs });
+      return { ...r, cpu: server.cpuMs() - cpu0, count };
+    },
+    summarize(samples, note) {
+      const all = Float64Array.from(samples.flatMap((s) => Array.from(s.latencies)));
+      const delivered = samples.reduce((a, s) => a + s.delivered, 0);
+      const expected = samples.reduce((a, s) => a + s.expected, 0);
+      const broadcasts = samples.reduce((a, s) => a + s.count, 0);
+      if (delivered < expected) note(`${expected - delivered} of ${expected} deliveries missing`);
+      return {
+        p50: quantile(all, 0.5),
+        p99: quantile(all, 0.99),
+        max: quantile(all, 1),
+        cpuPerBroadcast: samples.reduce((a, s) => a + s.cpu, 0) / broadcasts,
+      };
+    },
+    metrics: [
+      { key: 'p50', label: 'fan-out latency p50', unit: 'ms', better: 'lower' },
+      { key: 'p99', label: 'fan-out latency p99', unit: 'ms', better: 'lower', target: { max: 1.3 } },
+      { key: 'max', label: 'fan-out latency max', unit: 'ms', better: 'lower' },
+      { key: 'cpuPerBroadcast', label: 'server CPU per broadcast', unit: 'ms', better: 'lower' },
+    ],
+  };
+}
+
 /**
- * The scenario list. Each entry: `id`, `title`, `flags` (extra args per server;
- * cablecar rejecting one with "unknown flag" skips the scenario), `metrics`
- * (`target` = bound on cablecar/baseline: `{max}` for lower-is-better, `{min}`
- * for higher-is-better), and `run(ctx)` returning values keyed like `metrics`.
- * `ctx` = { server: ServerHandle, load: LoadPool, opts, note(text) }.
+ * The scenario list; add entries here. Fields:
+ * - `id`, `title`
+ * - `flags`: extra server args per side; cablecar answering "unknown flag" skips the scenario.
+ *   `nodeArgs`: extra `node` args per side (e.g. `--inspect` for remote GC).
+ * - `metrics`: `{key, label, unit, better, target}`; `target` bounds cablecar/baseline
+ *   (`{min}` higher-is-better, `{max}` lower-is-better); no target = informative.
+ * - `setup(ctx)` (optional, once per side), then `rounds` (default 1) calls of
+ *   `measure(ctx, round)`, interleaved between the two servers (A B, B A, ...) so noise
+ *   hits both alike; `summarize(samples, note)` turns the samples into metric values
+ *   (default: median of each key).
+ * - `ctx` = { server: ServerHandle, load: LoadPool, opts, note(text) }; `ctx.inspector` when
+ *   `nodeArgs` has `--inspect`.
  */
 function buildScenarios(opts) {
   const list = [
@@ -141,71 +177,82 @@ function buildScenarios(opts) {
       id: 'connect',
       title: `Connect ${opts.conns} sockets (concurrency ${opts.concurrency})`,
       flags: { cablecar: [], baseline: [] },
-      metrics: [
-        { key: 'rate', label: 'connections/s to welcome', unit: 'conn/s', better: 'higher', target: { min: 0.8 } },
-        { key: 'cpuPerK', label: 'server CPU per 1k connections', unit: 'ms', better: 'lower' },
-      ],
-      run: (ctx) => measureConnectRate(ctx),
+      rounds: (o) => (o.quick ? 1 : 3),
+      setup: (ctx) => warmUp(ctx),
+      measure: (ctx) => connectRound(ctx),
+      metrics: connectMetrics,
     },
     {
       id: 'memory',
       title: `Idle memory, ${opts.memConns} welcomed sockets`,
       flags: { cablecar: [], baseline: [] },
-      metrics: [{ key: 'perConn', label: 'RSS per idle connection', unit: 'KiB', better: 'lower', target: { max: 1.3 } }],
-      async run(ctx) {
-        const { server, load } = ctx;
-        await warmUp(ctx);
-        await sleep(1000);
-        const before = await settledRss(server);
-        requireAll(await load.open({ url: server.wsUrl, n: opts.memConns, concurrency: ctx.opts.concurrency }), 'connections');
-        await sleep(1500);
-        const after = await settledRss(server);
-        ctx.note(`RSS ${fmt(before / 1024)} -> ${fmt(after / 1024)} MiB`);
-        return { perConn: (after - before) / opts.memConns };
+      // why --inspect: lets the bench force a full GC in the server (HeapProfiler.collectGarbage),
+      // so RSS deltas measure live memory rather than when V8 last happened to collect.
+      nodeArgs: { cablecar: ['--inspect=127.0.0.1:0'], baseline: ['--inspect=127.0.0.1:0'] },
+      setup: (ctx) => warmUp(ctx),
+      async measure(ctx) {
+        const { server, load, inspector } = ctx;
+        const sample = async () => {
+          await inspector.collectGarbage();
+          await sleep(300);
+          return { rss: await settledRss(server, 5, 100), heap: await inspector.heapUsed() };
+        };
+        const before = await sample();
+        requireAll(await load.open({ url: server.wsUrl, n: opts.memConns, concurrency: opts.concurrency }), 'connections');
+        await sleep(500);
+        const after = await sample();
+        ctx.note(`RSS after forced GC ${fmt(before.rss / 1024)} -> ${fmt(after.rss / 1024)} MiB, JS heap ${fmt(before.heap / 2 ** 20)} -> ${fmt(after.heap / 2 ** 20)} MiB`);
+        const n = opts.memConns;
+        return { perConn: (after.rss - before.rss) / n, heapPerConn: (after.heap - before.heap) / 1024 / n };
       },
+      metrics: [
+        { key: 'perConn', label: 'RSS per idle connection (after forced GC)', unit: 'KiB', better: 'lower', target: { max: 1.3 } },
+        { key: 'heapPerConn', label: 'JS heap per idle connection, after GC', unit: 'KiB', better: 'lower' },
+      ],
     },
     ...opts.fanoutSizes.map((size) => ({
       id: `fanout-${size}`,
       title: `Broadcast fan-out, ${size} \`$pubsub\` subscribers on one stream`,
       flags: { cablecar: [], baseline: [] },
-      metrics: latencyMetrics({ max: 1.3 }),
-      run: (ctx) => measureFanout(ctx, { size, identifier: pubsubIdentifier('bench'), stream: 'bench', kind: 'json' }),
+      ...fanout({ size, identifier: pubsubIdentifier('bench'), stream: 'bench', kind: 'json' }),
     })),
     {
       id: 'jwt-connect',
       title: `JWT connect: ${opts.conns} sockets with \`?jid=<HS256>\``,
       flags: { cablecar: ['--jwt_secret', JWT_SECRET], baseline: ['--jwt_secret', JWT_SECRET] },
-      metrics: [
-        { key: 'rate', label: 'connections/s to welcome', unit: 'conn/s', better: 'higher', target: { min: 0.8 } },
-        { key: 'cpuPerK', label: 'server CPU per 1k connections', unit: 'ms', better: 'lower' },
-      ],
-      run(ctx) {
+      rounds: (o) => (o.quick ? 1 : 3),
+      setup: (ctx) => warmUp(ctx),
+      measure(ctx) {
+        // a distinct token per socket, made before the clock starts
         const tokens = Array.from({ length: opts.conns }, (_, i) => signJwt(JWT_SECRET, { user: `gid://bench/User/${i}` }));
-        return measureConnectRate(ctx, (i) => `${ctx.server.wsUrl}?jid=${tokens[i]}`);
+        return connectRound(ctx, (i) => `${ctx.server.wsUrl}?jid=${tokens[i]}`);
       },
+      metrics: connectMetrics,
     },
     {
       id: 'turbo-subscribe',
       title: `Turbo subscribe: ${opts.conns} sockets x ${opts.turboPerClient} signed streams`,
       flags: turboFlags(),
-      metrics: [{ key: 'rate', label: 'subscriptions confirmed/s', unit: 'sub/s', better: 'higher', target: { min: 0.8 } }],
-      async run(ctx) {
+      rounds: (o) => (o.quick ? 1 : 3),
+      async measure(ctx, round) {
         const { server, load } = ctx;
         requireAll(await load.open({ url: server.wsUrl, n: opts.conns, concurrency: opts.concurrency }), 'connections');
         const total = opts.conns * opts.turboPerClient;
-        const identifiers = Array.from({ length: total }, (_, i) => turboIdentifier(TURBO_KEY, `bench:turbo:${i}`));
+        const identifiers = Array.from({ length: total }, (_, i) => turboIdentifier(TURBO_KEY, `bench:turbo:${round}:${i}`));
         const result = await load.subscribe({ identifiers, perClient: opts.turboPerClient, concurrency: opts.concurrency });
         requireAll(result, 'subscriptions');
-        if (result.rejected) throw new Error(`${result.rejected} Turbo subscriptions rejected`);
+        if (result.rejected) throw new Error(`${result.rejected} of ${total} Turbo subscriptions rejected`);
+        await load.closeAll();
+        await sleep(300);
         return { rate: (total / result.ms) * 1000 };
       },
+      metrics: [{ key: 'rate', label: 'subscriptions confirmed/s', unit: 'sub/s', better: 'higher', target: { min: 0.8 } }],
     },
     ...opts.fanoutSizes.map((size) => ({
       id: `turbo-fanout-${size}`,
       title: `Broadcast fan-out, ${size} Turbo Streams subscribers on one stream`,
       flags: turboFlags(),
-      metrics: latencyMetrics({ max: 1.3 }),
-      run: (ctx) => measureFanout(ctx, { size, identifier: turboIdentifier(TURBO_KEY, 'bench:turbo'), stream: 'bench:turbo', kind: 'turbo' }),
+      ...fanout({ size, identifier: turboIdentifier(TURBO_KEY, 'bench:turbo'), stream: 'bench:turbo', kind: 'turbo' }),
     })),
   ];
   return opts.only.length ? list.filter((s) => opts.only.some((id) => s.id === id || s.id.startsWith(`${id}-`))) : list;
@@ -278,20 +325,71 @@ function checkFdLimit(opts) {
   return limit;
 }
 
-async function runSide(scenario, name, opts, notes) {
+const SIDES = ['cablecar', 'baseline'];
+
+/** Start one side's server (+ inspector session) and load workers. */
+async function startSide(scenario, name, opts, notes) {
   const def = SERVERS[name];
-  const server = await startServer({ name, script: def.script, args: [...def.args, ...scenario.flags[name]], cwd: ROOT });
-  const load = new LoadPool(join(BENCH, 'load.js'), opts.workers);
+  const nodeArgs = scenario.nodeArgs?.[name] ?? [];
+  const server = await startServer({ name, script: def.script, args: [...def.args, ...scenario.flags[name]], nodeArgs, cwd: ROOT });
+  const ctx = { server, load: null, opts, note: (text) => notes.push(`${scenario.id} ${name}: ${text}`) };
   try {
-    const ctx = { server, load, opts, note: (text) => notes.push(`${name}: ${text}`) };
-    const started = Date.now();
-    const values = await scenario.run(ctx);
-    console.log(`  ${name.padEnd(8)} ${scenario.metrics.map((m) => `${m.key}=${fmt(values[m.key])}`).join(' ')} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (nodeArgs.some((a) => a.startsWith('--inspect'))) {
+      if (!server.inspectorUrl) throw new Error(`${name}: started with --inspect but printed no inspector URL`);
+      ctx.inspector = await InspectorSession.connect(server.inspectorUrl);
+    }
+    ctx.load = new LoadPool(join(BENCH, 'load.js'), opts.workers);
+    return ctx;
+  } catch (error) {
+    await stopSide(ctx);
+    throw error;
+  }
+}
+
+async function stopSide(ctx) {
+  if (!ctx) return;
+  ctx.inspector?.close();
+  if (ctx.load) {
+    await ctx.load.closeAll();
+    await ctx.load.stop();
+  }
+  await ctx.server.stop();
+}
+
+function medianOfKeys(samples) {
+  const out = {};
+  for (const key of Object.keys(samples[0])) if (typeof samples[0][key] === 'number') out[key] = median(samples.map((s) => s[key]));
+  return out;
+}
+
+/**
+ * Run one scenario on both servers at once: both started (cablecar first, so an
+ * unsupported flag is found before any work), both set up, then rounds interleaved
+ * A B, B A, ... Returns {cablecar, baseline} metric values.
+ */
+async function runScenario(scenario, opts, notes) {
+  const ctxs = {};
+  try {
+    // Started together; a cablecar "unknown flag" rejection surfaces from here and skips the scenario.
+    const started = await Promise.allSettled(SIDES.map((name) => startSide(scenario, name, opts, notes)));
+    SIDES.forEach((name, i) => started[i].status === 'fulfilled' && (ctxs[name] = started[i].value));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    for (const name of SIDES) await scenario.setup?.(ctxs[name]);
+    const samples = { cablecar: [], baseline: [] };
+    const rounds = typeof scenario.rounds === 'function' ? scenario.rounds(opts) : scenario.rounds ?? 1;
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? SIDES : [...SIDES].reverse();
+      for (const name of order) samples[name].push(await scenario.measure(ctxs[name], round));
+    }
+    const values = {};
+    for (const name of SIDES) {
+      values[name] = scenario.summarize ? scenario.summarize(samples[name], ctxs[name].note) : medianOfKeys(samples[name]);
+      console.log(`  ${name.padEnd(8)} ${scenario.metrics.map((m) => `${m.key}=${fmt(values[name][m.key])}`).join(' ')}`);
+    }
     return values;
   } finally {
-    await load.closeAll();
-    await load.stop();
-    await server.stop();
+    await Promise.all(SIDES.map((name) => stopSide(ctxs[name]).catch(() => undefined)));
   }
 }
 
@@ -320,7 +418,8 @@ function renderReport(opts, rows, skipped, notes, seconds) {
     `- Date: ${new Date().toISOString()}; run took ${seconds.toFixed(0)} s (${opts.quick ? '--quick' : 'full'})`,
     `- Machine: ${machineInfo()}`,
     `- Load: ${opts.workers} client worker process(es); servers and clients share the machine's cores (see bench/README.md)`,
-    `- Fan-out: ${opts.broadcasts} broadcasts per size, first ${opts.warmupBroadcasts} excluded as warm-up, ${opts.gapMs} ms gap after each completes; percentiles over every (broadcast, client) delivery`,
+    `- Both servers run side by side; measurement rounds alternate between them (${opts.quick ? 'connect: 1 round; fan-out: 2 rounds pooled' : 'connect: 3 rounds, median; fan-out: 4 rounds pooled'})`,
+    `- Fan-out: ${opts.broadcasts} broadcasts per size after ${opts.warmupBroadcasts} unrecorded warm-up ones, ${opts.gapMs} ms gap after each completes; percentiles over every (broadcast, client) delivery`,
     '',
     '| Scenario | Metric | baseline | cablecar | cablecar/baseline | target | |',
     '|---|---|---:|---:|---:|---:|---|',
@@ -361,17 +460,17 @@ async function main() {
   const notes = [];
   for (const scenario of buildScenarios(opts)) {
     console.log(`\n${scenario.id}: ${scenario.title}`);
-    const values = {};
+    let values;
+    const started = Date.now();
     try {
-      // cablecar first: if it rejects the scenario's flags the baseline run is not wasted.
-      values.cablecar = await runSide(scenario, 'cablecar', opts, notes);
-      values.baseline = await runSide(scenario, 'baseline', opts, notes);
+      values = await runScenario(scenario, opts, notes);
+      console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       // why: one broken scenario (e.g. a feature half-built in cablecar) must not cost the whole run.
       const text =
         error instanceof UnsupportedFlagError
           ? `${scenario.id}: cablecar does not support it yet (${error.message})`
-          : `${scenario.id}: FAILED on ${values.cablecar ? 'baseline' : 'cablecar'}: ${error.message}`;
+          : `${scenario.id}: FAILED: ${error.message}`;
       console.log(`  skipped: ${text}`);
       skipped.push(text);
       continue;

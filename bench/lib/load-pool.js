@@ -3,7 +3,6 @@
  * workers, started at the same moment, and the slowest worker's time counts.
  */
 import { Worker } from './processes.js';
-import { quantile } from './stats.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,10 +58,10 @@ export class LoadPool {
 
   /**
    * Broadcast `count` times (worker 0 POSTs, stamping the send time into the data),
-   * waiting for every socket to receive each one before a `gapMs` pause and the next.
-   * Deliveries of the first `skip` broadcasts (warm-up) are left out of the percentiles.
+   * waiting for every socket to receive each one, then pausing `gapMs` before the next,
+   * so broadcasts never pile up. Returns every delivery's latency (ms) plus counts.
    */
-  async latency({ server, stream, kind, count, skip, gapMs, perBroadcastTimeoutMs = 10_000 }) {
+  async latency({ server, stream, kind, count, gapMs, perBroadcastTimeoutMs = 10_000 }) {
     await Promise.all(this.workers.map((w) => w.call('armLatency', { count })));
     let timeouts = 0;
     for (let k = 0; k < count; k++) {
@@ -71,14 +70,12 @@ export class LoadPool {
       if (!(await allGot)) timeouts++;
       await sleep(gapMs);
     }
-    const parts = await Promise.all(this.workers.map((w) => w.call('collectLatency', { skip })));
+    const parts = await Promise.all(this.workers.map((w) => w.call('collectLatency', {})));
     const latencies = new Float64Array(parts.reduce((a, p) => a + p.latencies.length, 0));
     let at = 0;
     for (const p of parts) latencies.set(p.latencies, (at += p.latencies.length) - p.latencies.length);
     return {
-      p50: quantile(latencies, 0.5),
-      p99: quantile(latencies, 0.99),
-      max: quantile(latencies, 1),
+      latencies,
       delivered: parts.reduce((a, p) => a + p.delivered, 0),
       expected: parts.reduce((a, p) => a + p.expectedTotal, 0),
       timeouts,

@@ -37,9 +37,9 @@ export class UnsupportedFlagError extends Error {}
  * Start a server (`node <script> ...args`) and wait for its `listening ... port=<N>` line.
  * Rejects with UnsupportedFlagError when it exits complaining about an unknown flag.
  */
-export function startServer({ name, script, args, cwd, timeoutMs = 20_000 }) {
+export function startServer({ name, script, args, nodeArgs = [], cwd, timeoutMs = 20_000 }) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, [script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(process.execPath, [...nodeArgs, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     let done = false;
@@ -57,11 +57,16 @@ export function startServer({ name, script, args, cwd, timeoutMs = 20_000 }) {
       if (done) return; // why: keep reading (so the pipe never fills) but stop buffering once started
       out += chunk;
       const match = /listening\b.*\bport=(\d+)/.exec(out);
-      if (match) finish(resolve, new ServerHandle(name, child, Number(match[1])));
+      if (match) {
+        const handle = new ServerHandle(name, child, Number(match[1]));
+        // `--inspect` prints "Debugger listening on ws://..." to stderr before the app starts.
+        handle.inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
+        finish(resolve, handle);
+      }
     });
     child.stderr.on('data', (chunk) => {
       if (err.length < 20_000) err += chunk;
-      if (done) process.stderr.write(`[${name}] ${chunk}`);
+      if (done && !/Debugger|inspector|For help, see/.test(String(chunk))) process.stderr.write(`[${name}] ${chunk}`);
     });
     child.once('exit', (code, signal) => {
       const text = (out + err).slice(-2000);
