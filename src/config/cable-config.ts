@@ -104,9 +104,9 @@ export class CableConfig {
   @IsOptional() @IsString()
   jwtSecret: string | undefined = undefined;
 
-  @Option({ group: 'jwt', kind: 'string', toml: 'jwt.secret_previous', secret: true, description: 'Previous HMAC secret(s), comma-separated, still accepted during a rotation.' })
-  @IsString()
-  jwtSecretPrevious = '';
+  @Option({ group: 'jwt', kind: 'list', toml: 'jwt.secret_previous', secret: true, description: 'Previous HMAC secret(s), comma-separated or a TOML array, still accepted during a rotation.' })
+  @IsString({ each: true })
+  jwtSecretPrevious: string[] = [];
 
   @Option({ group: 'jwt', kind: 'string', toml: 'jwt.param', deprecatedNames: ['jwt_id_param'], description: 'Token parameter: query `?<param>=`, header `X-<PARAM>`.' })
   @IsString() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'jwt_param must be a plain header/query name' })
@@ -159,14 +159,14 @@ export class CableConfig {
 
   // --- signed streams (issue 4: options go between these markers) ---
   // Secrets are strings; '' means unset (the literal `none` also means unset).
-  // `*_previous` options are comma-separated lists of retired secrets still accepted.
+  // `*_previous` options are lists of retired secrets still accepted.
   @Option({ group: 'streams', kind: 'string', toml: 'streams.secret', secret: true, description: 'HMAC key for `$pubsub` `signed_stream_name`; falls back to `secret`.' })
   @IsString()
   streamsSecret = '';
 
-  @Option({ group: 'streams', kind: 'string', toml: 'streams.secret_previous', secret: true, description: 'Previous streams secret(s), comma-separated, still accepted during a key rotation.' })
-  @IsString()
-  streamsSecretPrevious = '';
+  @Option({ group: 'streams', kind: 'list', toml: 'streams.secret_previous', secret: true, description: 'Previous streams secret(s), comma-separated or a TOML array, still accepted during a key rotation.' })
+  @IsString({ each: true })
+  streamsSecretPrevious: string[] = [];
 
   @Option({ group: 'streams', kind: 'bool', toml: 'streams.whisper', description: 'Allow whispers on signed `$pubsub` streams (public streams always allow them).' })
   @IsBoolean()
@@ -188,9 +188,9 @@ export class CableConfig {
   @IsString()
   turboStreamsSecret = '';
 
-  @Option({ group: 'streams', kind: 'string', toml: 'streams.turbo_secret_previous', secret: true, description: 'Previous Turbo verifier key(s), comma-separated, still accepted during a key rotation.' })
-  @IsString()
-  turboStreamsSecretPrevious = '';
+  @Option({ group: 'streams', kind: 'list', toml: 'streams.turbo_secret_previous', secret: true, description: 'Previous Turbo verifier key(s), comma-separated or a TOML array, still accepted during a key rotation.' })
+  @IsString({ each: true })
+  turboStreamsSecretPrevious: string[] = [];
 
   @Option({ group: 'streams', kind: 'bool', toml: 'streams.cable_ready', description: 'Handle `CableReady::Stream` subscriptions locally (no RPC).' })
   @IsBoolean()
@@ -200,9 +200,9 @@ export class CableConfig {
   @IsString()
   cableReadySecret = '';
 
-  @Option({ group: 'streams', kind: 'string', toml: 'streams.cable_ready_secret_previous', secret: true, description: 'Previous CableReady verifier key(s), comma-separated, still accepted during a key rotation.' })
-  @IsString()
-  cableReadySecretPrevious = '';
+  @Option({ group: 'streams', kind: 'list', toml: 'streams.cable_ready_secret_previous', secret: true, description: 'Previous CableReady verifier key(s), comma-separated or a TOML array, still accepted during a key rotation.' })
+  @IsString({ each: true })
+  cableReadySecretPrevious: string[] = [];
 
   @Option({ group: 'streams', kind: 'string', toml: 'streams.rails_secret_key_base', secret: true, description: "Rails `secret_key_base`: derives the Turbo and CableReady keys like Rails' key_generator when no explicit key is set." })
   @IsString()

@@ -28,6 +28,12 @@ export type ConfigOutcome =
 /** Flags handled by the loader itself rather than the schema. */
 const META_FLAGS = ['config_path', 'ignore_config_path', 'print_config', 'help'] as const;
 
+/** AnyCable flags that have had no effect since 1.5.0; accepted with a warning so old deploy scripts keep working. */
+const NO_OP_FLAGS: Readonly<Record<string, string>> = {
+  turbo_rails_cleartext: 'use $pubsub with public_streams instead',
+  cable_ready_cleartext: 'use $pubsub with public_streams instead',
+};
+
 /** All schema options. */
 export const CONFIG_OPTIONS: readonly OptionDefinition[] = optionsOf(CableConfig);
 
@@ -50,7 +56,7 @@ function parseArgv(argv: readonly string[], problems: string[]): Map<string, str
     const eq = arg.indexOf('=');
     const name = normalizeFlag(eq === -1 ? arg.slice(2) : arg.slice(2, eq));
     const def = byName.get(name);
-    const isMeta = (META_FLAGS as readonly string[]).includes(name);
+    const isMeta = (META_FLAGS as readonly string[]).includes(name) || name in NO_OP_FLAGS;
     if (!def && !isMeta) {
       problems.push(`unknown flag --${name}`);
       continue;
@@ -131,6 +137,9 @@ export function loadConfig(sources: ConfigSources): ConfigOutcome {
   const warnings: string[] = [];
   const flags = parseArgv(sources.argv, problems);
   if (flags.get('help') === 'true') return { kind: 'help', text: helpText() };
+  for (const [flag, advice] of Object.entries(NO_OP_FLAGS)) {
+    if (flags.has(flag)) warnings.push(`--${flag} has no effect (as in AnyCable since 1.5.0): ${advice}`);
+  }
 
   const values = new Map<OptionDefinition, unknown>();
 
@@ -231,7 +240,8 @@ export function describeConfig(config: Readonly<CableConfig>): string {
   const lines: string[] = [];
   for (const def of CONFIG_OPTIONS) {
     const value = (config as unknown as Record<string, unknown>)[def.property];
-    const shown = def.secret ? (value ? '"[REDACTED]"' : '""') : JSON.stringify(value);
+    const isSet = Array.isArray(value) ? value.length > 0 : Boolean(value);
+    const shown = def.secret ? (isSet ? '"[REDACTED]"' : Array.isArray(value) ? '[]' : '""') : JSON.stringify(value);
     lines.push(`${def.toml} = ${shown}`);
   }
   return lines.join('\n');

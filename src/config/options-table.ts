@@ -16,7 +16,8 @@ export function optionsTable(): string {
   const rows = ['| Flag | Env | TOML key | Default | Description |', '|---|---|---|---|---|'];
   for (const def of CONFIG_OPTIONS) {
     const value = defaults[def.property];
-    const shown = def.secret ? (value ? '(set)' : '(unset)') : Array.isArray(value) ? value.join(',') : String(value);
+    const isSet = Array.isArray(value) ? value.length > 0 : Boolean(value);
+    const shown = def.secret ? (isSet ? '(set)' : '(unset)') : Array.isArray(value) ? value.join(',') : String(value);
     const env = [def.env, ...(def.envAliases ?? [])].map((e) => `\`${e}\``).join(', ');
     const deprecated = def.deprecatedNames?.length ? ` Deprecated alias: ${def.deprecatedNames.map((n) => `\`--${n}\``).join(', ')}.` : '';
     rows.push(`| \`--${def.name}\` | ${env} | \`${def.toml}\` | \`${cell(shown)}\` | ${cell(def.description)}${deprecated} |`);

@@ -52,9 +52,9 @@ interface ResolvedKeys {
   source: string;
 }
 
-/** Split a comma-separated `*_previous` option. */
-export function parseKeyList(value: string): string[] {
-  return value.split(',').map((k) => k.trim()).filter(Boolean);
+/** The non-empty entries of a `*_previous` option. */
+export function parseKeyList(value: readonly string[]): string[] {
+  return value.map((k) => k.trim()).filter(Boolean);
 }
 
 /** Resolve the config into verifiers. `now` is the clock for metadata `exp` checks. */
@@ -78,7 +78,7 @@ export function resolveSignedStreams(config: SignedStreamsConfig, now: () => num
     secretName: string;
     deprecatedKey: string;
     deprecatedName: string;
-    previous: string;
+    previous: readonly string[];
     salt: string;
   }): SignedChannelSetting => {
     if (opts.deprecatedKey) warnings.push(`${opts.deprecatedName} is deprecated: use ${opts.secretName} and ${opts.flagName}`);

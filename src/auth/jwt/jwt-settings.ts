@@ -54,7 +54,7 @@ function readPem(value: string): string {
 export function resolveJwtSettings(config: JwtConfigSlice): { settings: JwtSettings; problems: string[] } {
   const problems: string[] = [];
   const current = effectiveJwtSecret(config);
-  const previous = config.jwtSecretPrevious.split(',').map((s) => s.trim()).filter(Boolean);
+  const previous = config.jwtSecretPrevious.filter(Boolean);
   const hmacSecrets = [current, ...previous].filter(Boolean).map((s) => Buffer.from(s, 'utf8'));
   if (!current && previous.length > 0) problems.push('jwt_secret_previous: set, but there is no current jwt_secret (or secret)');
 

@@ -98,3 +98,22 @@ describe('README option table', () => {
     expect(docs).toContain(optionsTable());
   });
 });
+
+describe('loadConfig compatibility details', () => {
+  it('accepts secret lists as comma lists or TOML arrays, redacted when printed', () => {
+    const cwd = emptyDir();
+    writeFileSync(join(cwd, 'anycable.toml'), '[streams]\nsecret_previous = ["old-one", "older-one"]\n');
+    const { config } = ok(loadConfig({ argv: ['--jwt_secret', 'current', '--jwt_secret_previous', 'a,b'], env: {}, cwd }));
+    expect(config.streamsSecretPrevious).toEqual(['old-one', 'older-one']);
+    expect(config.jwtSecretPrevious).toEqual(['a', 'b']);
+    const text = describeConfig(config);
+    expect(text).not.toContain('old-one');
+    expect(text).toContain('streams.secret_previous = "[REDACTED]"');
+    expect(text).toContain('streams.turbo_secret_previous = []');
+  });
+
+  it("accepts AnyCable's no-op cleartext flags with a warning", () => {
+    const outcome = ok(loadConfig({ argv: ['--turbo_rails_cleartext', '--cable_ready_cleartext'], env: {}, cwd: emptyDir() }));
+    expect(outcome.warnings.join('\n')).toMatch(/--turbo_rails_cleartext has no effect/);
+  });
+});

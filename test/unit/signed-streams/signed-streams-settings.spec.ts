@@ -28,10 +28,10 @@ describe('resolveSignedStreams', () => {
   });
 
   it('accepts previous streams secrets (rotation)', () => {
-    const s = SignedStreams.fromConfig(config({ streamsSecret: 'new', streamsSecretPrevious: 'old1, old2' }));
+    const s = SignedStreams.fromConfig(config({ streamsSecret: 'new', streamsSecretPrevious: ['old1', 'old2'] }));
     expect(s.verify('pubsub', sign('old2', 'a')).kind).toBe('verified');
     expect(s.verify('pubsub', sign('old3', 'a')).kind).toBe('invalid');
-    expect(parseKeyList(' a, ,b ,')).toEqual(['a', 'b']);
+    expect(parseKeyList([' a', '', 'b '])).toEqual(['a', 'b']);
   });
 
   it('leaves Turbo and CableReady to the fallback unless enabled', () => {
@@ -86,15 +86,15 @@ describe('resolveSignedStreams', () => {
   });
 
   it('falls back to the streams secret and its previous keys for Turbo and CableReady', () => {
-    const s = SignedStreams.fromConfig(config({ turboStreams: true, cableReady: true, streamsSecret: 's', streamsSecretPrevious: 'old' }));
+    const s = SignedStreams.fromConfig(config({ turboStreams: true, cableReady: true, streamsSecret: 's', streamsSecretPrevious: ['old'] }));
     expect(s.verify('turbo', sign('old', 'x')).kind).toBe('verified');
-    const t = SignedStreams.fromConfig(config({ turboStreams: true, streamsSecret: 's', turboStreamsSecretPrevious: 'told' }));
+    const t = SignedStreams.fromConfig(config({ turboStreams: true, streamsSecret: 's', turboStreamsSecretPrevious: ['told'] }));
     expect(t.verify('turbo', sign('told', 'x')).kind).toBe('verified');
     expect(t.verify('turbo', sign('s', 'x')).kind).toBe('verified');
   });
 
   it('rotates Turbo and CableReady keys with their own previous lists', () => {
-    const s = SignedStreams.fromConfig(config({ turboStreams: true, turboStreamsSecret: 't2', turboStreamsSecretPrevious: 't1', cableReady: true, cableReadySecret: 'c2', cableReadySecretPrevious: 'c1' }));
+    const s = SignedStreams.fromConfig(config({ turboStreams: true, turboStreamsSecret: 't2', turboStreamsSecretPrevious: ['t1'], cableReady: true, cableReadySecret: 'c2', cableReadySecretPrevious: ['c1'] }));
     expect(s.verify('turbo', sign('t1', 'x')).kind).toBe('verified');
     expect(s.verify('cableReady', sign('c1', 'x')).kind).toBe('verified');
     expect(s.verify('turbo', sign('c1', 'x')).kind).toBe('invalid');
