@@ -66,7 +66,8 @@ const TURBO_KEY = 'bench-turbo-key';
 /** The two servers; scenarios add flags. Both bind 127.0.0.1 on a free port. */
 const SERVERS = {
   cablecar: {
-    script: join(ROOT, 'dist', 'main.js'),
+    // CABLECAR_MAIN: compare another build (e.g. a patched scratch copy) against the same baseline.
+    script: process.env.CABLECAR_MAIN ?? join(ROOT, 'dist', 'main.js'),
     // why log_level info: the "cablecar listening ... port=N" line is logged at info; nothing on the hot path logs at info.
     args: ['--public', '--host', '127.0.0.1', '--port', '0', '--ping_interval', '0', '--log_level', 'info', '--ignore-config-path'],
   },
