@@ -13,7 +13,7 @@ import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { CABLE_CONFIG, CABLE_LOGGER } from './cable.tokens.js';
-import { Session } from './session.js';
+import { Session, type SessionDeps } from './session.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 
 /** Build the handshake view of an upgrade request. */
@@ -34,14 +34,26 @@ export function handshakeOf(sid: string, ws: WebSocket, req: IncomingMessage): H
 
 @WebSocketGateway()
 export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly sessionDeps: SessionDeps;
+
   constructor(
     @Inject(CABLE_CONFIG) private readonly config: CableConfig,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
-    private readonly hub: Hub,
+    hub: Hub,
     private readonly router: ChannelRouter,
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
-  ) {}
+  ) {
+    // why: one deps object shared by every session instead of an object and two closures per socket.
+    this.sessionDeps = {
+      hub,
+      router,
+      logger,
+      maxPendingSize: config.wsMaxPendingSize,
+      onClosed: (session) => registry.remove(session),
+      publishWhisper: (stream, data, senderSid) => hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
+    };
+  }
 
   onApplicationBootstrap(): void {
     this.registry.startPings(this.config.pingInterval, this.config.pingTimestampPrecision);
@@ -55,15 +67,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   handleConnection(ws: WebSocket, req: IncomingMessage): void {
     const requestId = req.headers['x-request-id'];
     const sid = this.registry.allocateSid(typeof requestId === 'string' ? requestId : undefined);
-    const session = new Session(sid, ws, {
-      hub: this.hub,
-      router: this.router,
-      logger: this.logger,
-      maxPendingSize: this.config.wsMaxPendingSize,
-      onClosed: (s) => this.registry.remove(s),
-      publishWhisper: (stream, data, senderSid) =>
-        this.hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
-    });
+    const session = new Session(sid, ws, this.sessionDeps);
     this.registry.add(session);
     const handshake = handshakeOf(sid, ws, req);
     this.identification.identify(handshake).then(
