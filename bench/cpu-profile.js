@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InspectorSession } from './lib/inspector.js';
 import { LoadPool } from './lib/load-pool.js';
-import { killAll, startServer } from './lib/processes.js';
+import { runTool, startServer } from './lib/processes.js';
 import { pubsubIdentifier } from './lib/tokens.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -75,12 +75,4 @@ function summarize(profile, out) {
     .forEach(([k, ms]) => console.log(`${ms.toFixed(1).padStart(7)}  ${((ms / busy) * 100).toFixed(1).padStart(6)}%  ${k}`));
 }
 
-process.on('exit', killAll);
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  },
-);
+runTool(main);

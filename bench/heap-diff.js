@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InspectorSession } from './lib/inspector.js';
 import { LoadPool } from './lib/load-pool.js';
-import { killAll, startServer } from './lib/processes.js';
+import { runTool, startServer } from './lib/processes.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -122,12 +122,4 @@ async function main() {
   }
 }
 
-process.on('exit', killAll);
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  },
-);
+runTool(main);

@@ -31,6 +31,19 @@ function track(child) {
 }
 
 /** Thrown when the server rejects a flag: the scenario needing it is skipped, not failed. */
+/** Run a bench tool's `main`, killing every child process on exit or failure. */
+export function runTool(main) {
+  process.on('exit', killAll);
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      killAll();
+      process.exit(1);
+    },
+  );
+}
+
 export class UnsupportedFlagError extends Error {}
 
 /**
