@@ -9,27 +9,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InspectorSession } from './lib/inspector.js';
-import { LoadPool } from './lib/load-pool.js';
-import { runTool, startServer } from './lib/processes.js';
+import { runTool } from './lib/processes.js';
+import { BENCH, startInspected } from './lib/inspected-server.js';
 import { pubsubIdentifier } from './lib/tokens.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(BENCH, '..');
 const which = process.argv[2] ?? 'cablecar';
 const size = Number(process.argv[3] ?? 5000);
 const count = Number(process.argv[4] ?? 60);
-const servers = {
-  cablecar: [process.env.CABLECAR_MAIN ?? join(ROOT, 'dist', 'main.js'), ['--public', '--host', '127.0.0.1', '--port', '0', '--ping_interval', '0', '--log_level', 'info', '--ignore-config-path']],
-  baseline: [join(BENCH, 'baseline-server.js'), ['--host', '127.0.0.1', '--port', '0']],
-};
 
 async function main() {
-  const [script, args] = servers[which];
-  const server = await startServer({ name: which, script, args, nodeArgs: ['--inspect=127.0.0.1:0'], cwd: ROOT });
-  const inspector = await InspectorSession.connect(server.inspectorUrl);
-  const load = new LoadPool(join(BENCH, 'load.js'), 1);
+  const { server, inspector, load } = await startInspected(which);
   try {
     await load.open({ url: server.wsUrl, n: size, concurrency: 100 });
     await load.subscribe({ identifiers: [pubsubIdentifier('bench')], concurrency: 100 });

@@ -9,22 +9,11 @@
  * `--retainers IncomingMessage` also prints who keeps one such object (created
  * after the first snapshot) alive: the chain of retainers up to a GC root.
  */
-import { join } from 'node:path';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InspectorSession } from './lib/inspector.js';
-import { LoadPool } from './lib/load-pool.js';
-import { runTool, startServer } from './lib/processes.js';
+import { runTool } from './lib/processes.js';
+import { startInspected } from './lib/inspected-server.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(BENCH, '..');
 const which = process.argv[2] ?? 'cablecar';
 const n = Number(/^\d+$/.test(process.argv[3] ?? '') ? process.argv[3] : 2000);
-const servers = {
-  cablecar: [process.env.CABLECAR_MAIN ?? join(ROOT, 'dist', 'main.js'), ['--public', '--host', '127.0.0.1', '--port', '0', '--ping_interval', '0', '--log_level', 'info', '--ignore-config-path']],
-  baseline: [join(BENCH, 'baseline-server.js'), ['--host', '127.0.0.1', '--port', '0']],
-};
-
 /** Take a snapshot; returns {byKey: Map("type:name" -> {count, size}), snap}. */
 async function snapshot(inspector) {
   let json = '';
@@ -86,10 +75,7 @@ function printRetainers(snap, name, oldIds) {
 }
 
 async function main() {
-  const [script, args] = servers[which];
-  const server = await startServer({ name: which, script, args, nodeArgs: ['--inspect=127.0.0.1:0'], cwd: ROOT });
-  const inspector = await InspectorSession.connect(server.inspectorUrl);
-  const load = new LoadPool(join(BENCH, 'load.js'), 1);
+  const { server, inspector, load } = await startInspected(which);
   try {
     await load.open({ url: server.wsUrl, n: 100, concurrency: 100 });
     await load.closeAll();
