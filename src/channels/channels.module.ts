@@ -18,6 +18,6 @@ export class ChannelsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.router.register(new PubsubChannel({ publicStreams: this.config.publicStreams, whisperOnSigned: false, verifier: NO_SIGNED_STREAMS }));
+    this.router.register(new PubsubChannel({ publicStreams: this.config.publicStreams, whisperOnSigned: false, verifier: NO_SIGNED_STREAMS, router: this.router }));
   }
 }

@@ -1,5 +1,6 @@
 import type { ChannelParams } from '../protocol/commands.js';
-import type { Channel, PerformOutcome, SubscribeOutcome } from './channel.js';
+import type { Channel, ChannelContext, PerformOutcome, SubscribeOutcome } from './channel.js';
+import type { ChannelRouter } from './channel-router.js';
 import type { SignedStreamVerifier } from './stream-verifier.js';
 
 /** Options for the `$pubsub` channel (anycable streams/controller.go). */
@@ -10,11 +11,14 @@ export interface PubsubChannelOptions {
   whisperOnSigned: boolean;
   /** Verifier for `signed_stream_name`. */
   verifier: SignedStreamVerifier;
+  /** Where `message` commands go (the RPC fallback, looked up per call), like anycable router/router.go. */
+  router: Pick<ChannelRouter, 'fallback'>;
 }
 
 /**
  * `$pubsub`: subscribe to a stream by `signed_stream_name` (verified) or, when
- * public streams are on, by plain `stream_name`. Never calls Rails.
+ * public streams are on, by plain `stream_name`. Subscribing never calls Rails;
+ * `message` commands go to the router's fallback.
  */
 export class PubsubChannel implements Channel {
   readonly name = '$pubsub';
@@ -36,7 +40,7 @@ export class PubsubChannel implements Channel {
     return { kind: 'confirmed', streams: [name], whisperStream: name };
   }
 
-  perform(): PerformOutcome {
-    return { kind: 'ignored', reason: '$pubsub has no actions' };
+  perform(ctx: ChannelContext, identifier: string, data: string): PerformOutcome | Promise<PerformOutcome> {
+    return this.options.router.fallback.perform(ctx, identifier, data);
   }
 }

@@ -4,7 +4,7 @@ import { ChannelRouter } from '../channels/channel-router.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import type { CableConfig } from '../config/cable-config.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { SignedPubsubChannel } from './signed-pubsub.channel.js';
+import { PubsubChannel } from '../channels/pubsub.channel.js';
 import { CABLE_READY_CHANNEL, CABLE_READY_PARAM, SIGNED_STREAM_NAME_PARAM, SignedStreamChannel, TURBO_STREAMS_CHANNEL } from './signed-stream.channel.js';
 import { SignedStreams } from './signed-streams.service.js';
 
@@ -31,7 +31,7 @@ export class SignedStreamsModule implements OnModuleInit {
     for (const warning of settings.warnings) this.logger.logAt('warn', warning, undefined, 'SignedStreams');
     const { pubsub } = settings;
     this.router.register(
-      new SignedPubsubChannel({ publicStreams: pubsub.publicStreams, whisperOnSigned: pubsub.whisperOnSigned, verifier: this.streams.verifier('pubsub') }, this.router),
+      new PubsubChannel({ publicStreams: pubsub.publicStreams, whisperOnSigned: pubsub.whisperOnSigned, verifier: this.streams.verifier('pubsub'), router: this.router }),
     );
     const local: Array<[string, string, 'turbo' | 'cableReady']> = [
       [TURBO_STREAMS_CHANNEL, SIGNED_STREAM_NAME_PARAM, 'turbo'],

@@ -1,6 +1,6 @@
 import type { Channel, ChannelContext, PerformOutcome } from '../../../src/channels/channel.js';
 import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
-import { SignedPubsubChannel } from '../../../src/signed-streams/signed-pubsub.channel.js';
+import { PubsubChannel } from '../../../src/channels/pubsub.channel.js';
 import { CABLE_READY_CHANNEL, SignedStreamChannel, TURBO_STREAMS_CHANNEL } from '../../../src/signed-streams/signed-stream.channel.js';
 
 const ctx: ChannelContext = { sid: 's1', identifiers: '{}' };
@@ -53,9 +53,9 @@ describe('SignedStreamChannel', () => {
   });
 });
 
-describe('SignedPubsubChannel', () => {
+describe('PubsubChannel with a signed-stream verifier', () => {
   const fallback = new RecordingFallback();
-  const make = (whisperOnSigned: boolean, publicStreams = false) => new SignedPubsubChannel({ publicStreams, whisperOnSigned, verifier }, { fallback });
+  const make = (whisperOnSigned: boolean, publicStreams = false) => new PubsubChannel({ publicStreams, whisperOnSigned, verifier, router: { fallback } });
 
   it('whispers on signed streams only with streams_whisper', () => {
     const params = { channel: '$pubsub', signed_stream_name: verifier.generate('room') };

@@ -4,7 +4,7 @@ import { AppModule } from '../../../src/app.module.js';
 import { ChannelRouter } from '../../../src/channels/channel-router.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { CableLogger } from '../../../src/logging/cable-logger.js';
-import { SignedPubsubChannel } from '../../../src/signed-streams/signed-pubsub.channel.js';
+import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
 import { SignedStreamChannel } from '../../../src/signed-streams/signed-stream.channel.js';
 import { SignedStreams } from '../../../src/signed-streams/signed-streams.service.js';
 
@@ -18,10 +18,14 @@ async function contextFor(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('SignedStreamsModule wiring', () => {
-  it('replaces $pubsub with the signed one and registers no Turbo/CableReady by default', async () => {
-    const { ctx } = await contextFor([]);
+  it('replaces $pubsub with one that verifies signed names, and registers no Turbo/CableReady by default', async () => {
+    const { ctx } = await contextFor(['--streams_secret', 'k']);
     const router = ctx.get(ChannelRouter);
-    expect(router.route('$pubsub')).toBeInstanceOf(SignedPubsubChannel);
+    const signed = new MessageVerifier({ keys: ['k'] }).generate('room');
+    expect(router.route('$pubsub').subscribe({ sid: 's', identifiers: '{}' }, 'id', { channel: '$pubsub', signed_stream_name: signed })).toMatchObject({
+      kind: 'confirmed',
+      streams: ['room'],
+    });
     expect(router.localChannels().sort()).toEqual(['$pubsub']);
     expect(ctx.get(SignedStreams)).toBeInstanceOf(SignedStreams);
     await ctx.close();
