@@ -13,6 +13,9 @@ import { parseCommand, parseIdentifier, type ClientCommand } from '../protocol/c
 import { CLOSE_INTERNAL_ERROR, DISCONNECT_REASONS, type DisconnectReason } from '../protocol/disconnect-reasons.js';
 import { confirmFrame, disconnectFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol/messages.js';
 
+/** Send options for text frames; one shared object, not one per send on the fan-out path. */
+const TEXT_FRAME = { binary: false } as const;
+
 /** What a session needs from the rest of the server. */
 export interface SessionDeps {
   hub: Hub;
@@ -98,7 +101,7 @@ export class Session implements Subscriber, ChannelContext {
   /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
   deliver(frame: Buffer): void {
     if (this.state !== 'open') return;
-    this.ws.send(frame, { binary: false });
+    this.ws.send(frame, TEXT_FRAME);
     // why: bufferedAmount counts bytes not yet handed to the kernel; past the cap the
     // client is too slow and is dropped rather than letting memory grow unbounded.
     if (this.ws.bufferedAmount > this.deps.maxPendingSize) {
@@ -109,7 +112,7 @@ export class Session implements Subscriber, ChannelContext {
 
   /** Send a control frame (ping) that is not subject to the slow-client rule. */
   sendControl(frame: Buffer): void {
-    if (this.state === 'open') this.ws.send(frame, { binary: false });
+    if (this.state === 'open') this.ws.send(frame, TEXT_FRAME);
   }
 
   /** Streams this session is on, for tests and introspection. */
