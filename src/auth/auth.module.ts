@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG } from '../cable/cable.tokens.js';
+import { CABLE_CONFIG } from '../config/config.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { IdentificationChain } from './identification-chain.js';
 import { NoauthIdentifier } from './noauth.identifier.js';

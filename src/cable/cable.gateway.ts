@@ -12,7 +12,7 @@ import { ChannelRouter } from '../channels/channel-router.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { CABLE_CONFIG, CABLE_LOGGER } from './cable.tokens.js';
+import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
 import { Session, type SessionDeps } from './session.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 

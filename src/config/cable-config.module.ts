@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../cable/cable.tokens.js';
+import { CABLE_CONFIG, CABLE_LOGGER } from './config.tokens.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import type { CableConfig } from './cable-config.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CABLE_CONFIG } from '../cable/cable.tokens.js';
+import { CABLE_CONFIG } from '../config/config.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
 
 /** Body of the liveness response (anycable server/health_handler.go). */

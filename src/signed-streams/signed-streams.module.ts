@@ -1,5 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../cable/cable.tokens.js';
+import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
 import { ChannelRouter } from '../channels/channel-router.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import type { CableConfig } from '../config/cable-config.js';

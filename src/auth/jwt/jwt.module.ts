@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../../cable/cable.tokens.js';
+import { CABLE_CONFIG, CABLE_LOGGER } from '../../config/config.tokens.js';
 import type { CableConfig } from '../../config/cable-config.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';

@@ -1,4 +1,4 @@
-/** DI tokens of the cable gateway. */
+/** App-wide DI tokens (config and logger); here, not in `cable/`, so no feature folder imports the gateway. */
 
 /** The whole frozen `CableConfig`. */
 export const CABLE_CONFIG = Symbol('CABLE_CONFIG');
