@@ -45,9 +45,11 @@ export async function startCable(config: Readonly<CableConfig>, options: StartOp
       maxConn: config.maxConn,
       logger,
       connectionCount: () => registry.size,
+      accepting: () => registry.accepting,
     }),
   );
-  app.enableShutdownHooks();
+  // Express would otherwise advertise itself (X-Powered-By) on every response.
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
   try {
     await app.listen(config.port, config.host);
   } catch (error) {

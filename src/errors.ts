@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   CABLE_ERR_CONFIG_INVALID: 'The configuration has problems; each is listed by option name.',
   CABLE_ERR_SERVER_LISTEN: 'The HTTP/WebSocket server could not listen on host:port (in use, or no permission).',
   CABLE_ERR_IDENTIFY_FAILED: 'An identification step threw; the connection is closed with 1011 "Auth Error".',
+  CABLE_ERR_CONNECTION_SETUP: 'Setting up an accepted WebSocket failed (a bug); that connection is closed with 1011, nothing else is affected.',
   CABLE_ERR_COMMAND_FAILED: 'A channel handler threw while handling a command; nothing is sent to the client.',
 } as const;
 

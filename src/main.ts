@@ -1,6 +1,6 @@
 /** Production entry: `node dist/main.js [--option value ...]`, or `node dist/main.js token ...` to issue a JWT. */
 import { describeConfig, loadConfig } from './config/load-config.js';
-import { startCable } from './bootstrap.js';
+import { startCable, type RunningCable } from './bootstrap.js';
 import { runTokenCommand } from './auth/jwt/token.command.js';
 
 async function main(): Promise<void> {
@@ -22,9 +22,34 @@ async function main(): Promise<void> {
     return;
   }
   const running = await startCable(outcome.config);
+  exitOnSignals(running, outcome.config.shutdownTimeout);
   for (const warning of outcome.warnings) running.logger.logAt('warn', warning);
   if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
   running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
+}
+
+/**
+ * SIGTERM / SIGINT: drain (server_restart to every session, upgrades refused),
+ * close, exit 0. Nest's own shutdown hooks re-raise the signal, which makes the
+ * process die by signal instead; a second signal kills at once.
+ */
+function exitOnSignals(running: RunningCable, shutdownTimeoutSeconds: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    running.logger.logAt('info', 'shutting down', { signal });
+    // Backstop: the drain ends at shutdown_timeout; the rest (HTTP close) must not hold the exit.
+    setTimeout(() => process.exit(0), shutdownTimeoutSeconds * 1000 + 5000).unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        running.logger.logAt('error', 'shutdown failed', { error: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 if (process.argv[2] === 'token') {

@@ -4,6 +4,7 @@ import type { CableConfig } from '../config/cable-config.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { BroadcastPipeline } from './broadcast-pipeline.js';
 import { broadcastAuthFor, httpBroadcastHandler } from './http.broadcaster.js';
+import { onExactPath } from '../http/exact-path.js';
 
 /** Inbound broadcasting: the pipeline plus the enabled adapters (HTTP). */
 @Module({ providers: [BroadcastPipeline], exports: [BroadcastPipeline] })
@@ -19,6 +20,6 @@ export class BroadcastModule implements NestModule {
     const auth = broadcastAuthFor(this.config.broadcastKey, this.config.public);
     this.logger.logAt('info', 'HTTP broadcaster enabled', { path: this.config.httpBroadcastPath, auth: auth.kind });
     const handler = httpBroadcastHandler({ auth, maxBodySize: this.config.httpBroadcastMaxBodySize, pipeline: this.pipeline, logger: this.logger });
-    consumer.apply(handler).forRoutes({ path: this.config.httpBroadcastPath, method: RequestMethod.ALL });
+    consumer.apply(onExactPath(this.config.httpBroadcastPath, handler)).forRoutes({ path: this.config.httpBroadcastPath, method: RequestMethod.ALL });
   }
 }

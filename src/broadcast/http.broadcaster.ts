@@ -37,6 +37,16 @@ function reply(res: ServerResponse, status: number, error?: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
+/**
+ * Whether a Content-Type names JSON (`application/json`, `application/*+json`).
+ * Anything else is refused: text/plain and form bodies are what a cross-site
+ * "simple" request can send, so in keyless `--public` mode any web page could broadcast.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';', 1)[0].trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
 /** Build the request handler. */
 export function httpBroadcastHandler(opts: { auth: BroadcastAuth; maxBodySize: number; pipeline: BroadcastPipeline; logger: CableLogger }) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -50,6 +60,10 @@ export function httpBroadcastHandler(opts: { auth: BroadcastAuth; maxBodySize: n
     }
     if (auth.kind === 'key' && !bearerMatches(req.headers.authorization, auth.key)) {
       return reply(res, 401, 'invalid or missing Authorization: Bearer <broadcast_key>');
+    }
+    if (!isJsonContentType(req.headers['content-type'])) {
+      req.resume();
+      return reply(res, 415, 'Content-Type must be application/json');
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > opts.maxBodySize) {

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
 import type { Handshake } from '../auth/identification.js';
 import { ChannelRouter } from '../channels/channel-router.js';
@@ -13,14 +14,17 @@ import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
+import { Counters } from '../metrics/counters.js';
+import { CLOSE_INTERNAL_ERROR } from '../protocol/disconnect-reasons.js';
+import { maxFragmentsFor } from './frame-guard.js';
+import { requestUrl } from './request-url.js';
 import { Session, type SessionDeps } from './session.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 
-/** Build the handshake view of an upgrade request. */
-export function handshakeOf(sid: string, ws: WebSocket, req: IncomingMessage): Handshake {
-  const host = req.headers.host ?? 'localhost';
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  const url = new URL(req.url ?? '/', `${scheme}://${host}`);
+/** Build the handshake view of an upgrade request. Never throws on client input (see request-url.ts). */
+export function handshakeOf(sid: string, req: IncomingMessage): Handshake {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const url = requestUrl(req.url, req.headers.host, secure);
   const offered = req.headers['sec-websocket-protocol'];
   return {
     sid,
@@ -43,13 +47,26 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     private readonly router: ChannelRouter,
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
+    counters: Counters,
   ) {
     // why: one deps object shared by every session instead of an object and two closures per socket.
     this.sessionDeps = {
       hub,
       router,
       logger,
-      maxPendingSize: config.wsMaxPendingSize,
+      counters,
+      limits: {
+        maxPendingSize: config.wsMaxPendingSize,
+        maxSubscriptions: config.maxSubscriptions,
+        maxIdentifiersPerStream: config.maxIdentifiersPerStream,
+        commandRate: config.commandRate,
+        commandBurst: config.commandBurst,
+        whisperRate: config.whisperRate,
+        whisperBurst: config.whisperBurst,
+        // why: the socket is paused while busy, so only what `ws` already read can pile up.
+        maxBacklogBytes: Math.max(4 * config.maxMessageSize, 256 * 1024),
+        maxFragments: maxFragmentsFor(config.maxMessageSize),
+      },
       onClosed: (session) => registry.remove(session),
       publishWhisper: (stream, data, senderSid) => hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
@@ -64,19 +81,39 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     });
   }
 
+  /**
+   * Nest calls this from its connection stream, where an exception would end the
+   * process: whatever fails while setting up one connection closes that connection only.
+   */
   handleConnection(ws: WebSocket, req: IncomingMessage): void {
+    try {
+      this.accept(ws, req);
+    } catch (error) {
+      const failure = new CableError('CABLE_ERR_CONNECTION_SETUP', (error as Error).message);
+      this.logger.logAt('error', 'connection setup failed', { code: failure.code, error: (error as Error).message });
+      ws.close(CLOSE_INTERNAL_ERROR, 'Internal Error');
+      ws.terminate();
+    }
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
     const requestId = req.headers['x-request-id'];
     const sid = this.registry.allocateSid(typeof requestId === 'string' ? requestId : undefined);
-    const session = new Session(sid, ws, this.sessionDeps);
+    const session = new Session(sid, ws, this.sessionDeps, req.socket);
     this.registry.add(session);
-    const handshake = handshakeOf(sid, ws, req);
+    const handshake = handshakeOf(sid, req);
     this.identification.identify(handshake).then(
       (outcome) => session.identified(outcome),
       (error: Error) => session.identified({ kind: 'error', detail: error.message }),
     );
   }
 
+  /**
+   * Drain: from here on upgrades are refused (503); every session gets
+   * `server_restart`; at `shutdown_timeout` whatever is still open is terminated.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    this.registry.startDrain();
     this.registry.stopPings();
     const sessions = this.registry.all();
     if (sessions.length === 0) return;
@@ -84,5 +121,9 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     for (const session of sessions) session.disconnect('server_restart', true);
     const deadline = Date.now() + this.config.shutdownTimeout * 1000;
     while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const left = this.registry.all();
+    if (left.length === 0) return;
+    this.logger.logAt('info', 'shutdown timeout: terminating remaining sessions', { sessions: left.length });
+    for (const session of left) session.terminate();
   }
 }

@@ -10,6 +10,7 @@ import { AbstractWsAdapter } from '@nestjs/websockets';
 import { WebSocketServer } from 'ws';
 import { SUPPORTED_SUBPROTOCOLS } from '../protocol/messages.js';
 import { originAllowed } from './origin.js';
+import { validHost } from './request-url.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 
 /** The adapter's slice of the config. */
@@ -21,6 +22,8 @@ export interface CableWsOptions {
   logger: CableLogger;
   /** Current number of connections, for `max-conn`. */
   connectionCount(): number;
+  /** False while shutting down: upgrades get 503. */
+  accepting(): boolean;
 }
 
 /** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
@@ -66,6 +69,11 @@ export class CableWsAdapter extends AbstractWsAdapter {
       socket.on('error', ignoreSocketError);
       const pathname = (req.url ?? '/').split('?', 1)[0];
       if (!paths.has(pathname)) return refuse(socket, 404, 'Not Found');
+      if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
+      if (!validHost(req.headers.host)) {
+        options.logger.logAt('info', 'upgrade refused: invalid Host header');
+        return refuse(socket, 400, 'Bad Request');
+      }
       if (!originAllowed(options.allowedOrigins, req.headers.origin)) {
         options.logger.logAt('info', 'upgrade refused: origin not allowed', { origin: req.headers.origin ?? '(none)' });
         return refuse(socket, 403, 'Forbidden');

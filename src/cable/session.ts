@@ -3,31 +3,57 @@
  * command handling, subscriptions and delivery. Created with `new` per socket;
  * frames never pass through Nest. Mirrors anycable node/session.go + node/node.go.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import type { IdentifyOutcome } from '../auth/identification.js';
 import type { Channel, ChannelContext, PerformOutcome, SubscribeOutcome } from '../channels/channel.js';
 import type { ChannelRouter } from '../channels/channel-router.js';
 import type { Hub, Subscriber } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
+import type { Counters, LimitName } from '../metrics/counters.js';
 import { parseCommand, parseIdentifier, type ClientCommand } from '../protocol/commands.js';
-import { CLOSE_INTERNAL_ERROR, DISCONNECT_REASONS, type DisconnectReason } from '../protocol/disconnect-reasons.js';
+import { CLOSE_INTERNAL_ERROR, CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY_VIOLATION, DISCONNECT_REASONS, type DisconnectReason } from '../protocol/disconnect-reasons.js';
 import { confirmFrame, disconnectFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol/messages.js';
+import { FrameGuard } from './frame-guard.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Send options for text frames; one shared object, not one per send on the fan-out path. */
 const TEXT_FRAME = { binary: false } as const;
+
+/** Seconds a fragmented message may take to complete before the connection is closed. */
+export const FRAGMENTED_MESSAGE_DEADLINE_MS = 10_000;
+
+/** Per-connection bounds (docs/security.md); 0 means unlimited where the option says so. */
+export interface SessionLimits {
+  /** `ws_max_pending_size`: outgoing bytes allowed to pile up before `too_slow` (every frame counts). */
+  maxPendingSize: number;
+  maxSubscriptions: number;
+  maxIdentifiersPerStream: number;
+  commandRate: number;
+  commandBurst: number;
+  whisperRate: number;
+  whisperBurst: number;
+  /** Bytes of frames that may wait while identification or a command runs. */
+  maxBacklogBytes: number;
+  /** Fragments one message may have (see frame-guard.ts). */
+  maxFragments: number;
+}
 
 /** What a session needs from the rest of the server. */
 export interface SessionDeps {
   hub: Hub;
   router: ChannelRouter;
   logger: CableLogger;
-  /** `ws_max_pending_size`: outgoing bytes allowed to pile up before `too_slow`. */
-  maxPendingSize: number;
+  counters: Counters;
+  limits: SessionLimits;
   /** Called once when the socket is gone. */
   onClosed(session: Session): void;
   /** Publish a whisper to other subscribers of a stream. */
   publishWhisper(stream: string, data: string, senderSid: string): void;
 }
+
+/** Bit positions for `limitsLogged`. */
+const LIMIT_BITS: readonly LimitName[] = ['max_subscriptions', 'max_identifiers_per_stream', 'command_rate', 'whisper_rate', 'pending_frames', 'fragments', 'ws_max_pending_size'];
 
 /** Per-subscription state. */
 interface Subscription {
@@ -44,20 +70,37 @@ export class Session implements Subscriber, ChannelContext {
   private readonly subscriptions = new Map<string, Subscription>();
   /** Identifiers with a subscribe in flight (duplicates are ignored). */
   private readonly subscribing = new Set<string>();
-  /** Frames waiting while identification or an async command runs; keeps per-session order. */
+  /**
+   * Frames read while identification or an async command runs; keeps per-session order.
+   * The socket is paused meanwhile, so only what `ws` had already read lands here.
+   */
   private backlog: string[] = [];
+  private backlogBytes = 0;
   private busy = true;
   private expiryTimer?: NodeJS.Timeout;
+  private fragmentTimer?: NodeJS.Timeout;
+  private readonly frameGuard: FrameGuard;
+  // why lazy: most connections never whisper, and an idle one never sends a command.
+  private commandBucket?: TokenBucket;
+  private whisperBucket?: TokenBucket;
+  /** Limits already logged at info for this session (bit per limit), so a client cannot flood the log. */
+  private limitsLogged = 0;
 
   constructor(
     readonly sid: string,
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
+    rawSocket: Duplex,
   ) {
+    this.frameGuard = new FrameGuard(deps.limits.maxFragments);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', () => this.onSocketClosed());
     // why: a socket error is followed by 'close'; without a listener `ws` would throw.
     ws.on('error', (error) => this.debug('socket error', { error: error.message }));
+    // Reads the same chunks as `ws`, headers only (see frame-guard.ts).
+    rawSocket.on('data', (chunk: Buffer) => this.onRawData(chunk));
+    // Nothing is read until identification is done: a client cannot pile frames up meanwhile.
+    ws.pause();
   }
 
   /** True once identified and until closed. */
@@ -94,25 +137,24 @@ export class Session implements Subscriber, ChannelContext {
   disconnect(reason: DisconnectReason, reconnect?: boolean, frameAlreadySent = false): void {
     if (this.state === 'closed') return;
     const entry = DISCONNECT_REASONS[reason];
-    if (!frameAlreadySent) this.sendText(disconnectFrame(reason, reconnect ?? entry.reconnect));
+    if (!frameAlreadySent) this.sendUnchecked(disconnectFrame(reason, reconnect ?? entry.reconnect));
     this.close(entry.closeCode, entry.closeText);
+  }
+
+  /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
+  terminate(): void {
+    this.state = 'closed';
+    this.ws.terminate();
   }
 
   /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
   deliver(frame: Buffer): void {
-    if (this.state !== 'open') return;
-    this.ws.send(frame, TEXT_FRAME);
-    // why: bufferedAmount counts bytes not yet handed to the kernel; past the cap the
-    // client is too slow and is dropped rather than letting memory grow unbounded.
-    if (this.ws.bufferedAmount > this.deps.maxPendingSize) {
-      this.deps.logger.logAt('warn', 'client too slow, disconnecting', { sid: this.sid, buffered: this.ws.bufferedAmount });
-      this.disconnect('too_slow');
-    }
+    if (this.state === 'open') this.send(frame);
   }
 
-  /** Send a control frame (ping) that is not subject to the slow-client rule. */
+  /** Send a ping frame (same slow-client rule as every other frame). */
   sendControl(frame: Buffer): void {
-    if (this.state === 'open') this.ws.send(frame, TEXT_FRAME);
+    if (this.state === 'open') this.send(frame);
   }
 
   /** Streams this session is on, for tests and introspection. */
@@ -121,17 +163,64 @@ export class Session implements Subscriber, ChannelContext {
   }
 
   private sendText(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    this.send(text);
+  }
+
+  /**
+   * Queue one frame. Every outgoing frame counts against `ws_max_pending_size`:
+   * bufferedAmount is what the kernel has not taken yet, so past the cap the client
+   * is not reading and is dropped rather than letting memory grow unbounded.
+   */
+  private send(frame: string | Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(frame, TEXT_FRAME);
+    if (this.ws.bufferedAmount > this.deps.limits.maxPendingSize) {
+      this.limitHit('ws_max_pending_size', { buffered: this.ws.bufferedAmount });
+      this.disconnect('too_slow');
+    }
+  }
+
+  /** Send without the slow-client check: the last frame before a close must not re-trigger `too_slow`. */
+  private sendUnchecked(text: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text, TEXT_FRAME);
   }
 
   private close(code: number, text: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.backlog = [];
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.dropBacklog();
+    this.clearTimers();
     this.ws.close(code, text);
+    // Read again so the peer's close frame is seen (the socket may be paused).
+    this.ws.resume();
     // why: a peer that never answers the close handshake must not hold the socket forever.
     setTimeout(() => this.ws.terminate(), 5000).unref();
+  }
+
+  /** Close now and stop reading: the peer is abusing the connection. */
+  private abort(code: number, text: string): void {
+    this.close(code, text);
+    this.ws.pause();
+  }
+
+  private dropBacklog(): void {
+    this.backlog = [];
+    this.backlogBytes = 0;
+  }
+
+  private clearTimers(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.fragmentTimer) clearTimeout(this.fragmentTimer);
+    this.expiryTimer = this.fragmentTimer = undefined;
+  }
+
+  /** Count a limit hit; the first hit of each limit per session is logged at info, later ones at debug. */
+  private limitHit(limit: LimitName, fields: Record<string, string | number> = {}): void {
+    this.deps.counters.limitHit(limit);
+    const bit = 1 << LIMIT_BITS.indexOf(limit);
+    const level = this.limitsLogged & bit ? 'debug' : 'info';
+    this.limitsLogged |= bit;
+    this.deps.logger.logAt(level, 'connection limit hit', { sid: this.sid, limit, ...fields });
   }
 
   private scheduleExpiry(expiresAtMs: number): void {
@@ -144,8 +233,8 @@ export class Session implements Subscriber, ChannelContext {
   private onSocketClosed(): void {
     const wasOpen = this.state !== 'closed';
     this.state = 'closed';
-    this.backlog = [];
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.dropBacklog();
+    this.clearTimers();
     this.deps.hub.removeSubscriber(this);
     for (const [identifier, sub] of this.subscriptions) {
       void Promise.resolve(sub.channel.unsubscribe?.(this, identifier)).catch(() => undefined);
@@ -155,21 +244,75 @@ export class Session implements Subscriber, ChannelContext {
     this.deps.onClosed(this);
   }
 
+  private onRawData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    if (!this.frameGuard.push(chunk)) {
+      this.limitHit('fragments', { max: this.deps.limits.maxFragments });
+      this.abort(CLOSE_MESSAGE_TOO_BIG, 'Too many fragments');
+      return;
+    }
+    // A message arriving in fragments must finish in time; browsers never fragment.
+    if (this.frameGuard.inFragmentedMessage) {
+      this.fragmentTimer ??= setTimeout(() => this.onFragmentDeadline(), FRAGMENTED_MESSAGE_DEADLINE_MS).unref();
+    } else if (this.fragmentTimer) {
+      clearTimeout(this.fragmentTimer);
+      this.fragmentTimer = undefined;
+    }
+  }
+
+  private onFragmentDeadline(): void {
+    this.fragmentTimer = undefined;
+    this.limitHit('fragments', { deadlineMs: FRAGMENTED_MESSAGE_DEADLINE_MS });
+    this.abort(CLOSE_POLICY_VIOLATION, 'Message timeout');
+  }
+
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
+    if (!this.takeToken('command')) return;
     if (isBinary) {
       this.debug('binary frame ignored');
       return;
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
-    if (this.busy) this.backlog.push(text);
-    else this.process(text);
+    if (!this.busy) return this.process(text);
+    this.backlogBytes += text.length;
+    if (this.backlogBytes > this.deps.limits.maxBacklogBytes) {
+      this.limitHit('pending_frames', { bytes: this.backlogBytes });
+      this.disconnect('rate_limited');
+      return;
+    }
+    this.backlog.push(text);
   }
 
-  /** Run queued frames until one needs to wait. */
+  /** Take a command or whisper token; past the command burst the session is disconnected. */
+  private takeToken(kind: 'command' | 'whisper'): boolean {
+    const { limits } = this.deps;
+    const rate = kind === 'command' ? limits.commandRate : limits.whisperRate;
+    if (rate === 0) return true;
+    const now = Date.now();
+    const bucket =
+      kind === 'command'
+        ? (this.commandBucket ??= new TokenBucket(rate, limits.commandBurst, now))
+        : (this.whisperBucket ??= new TokenBucket(rate, limits.whisperBurst, now));
+    if (bucket.take(now)) return true;
+    if (kind === 'command') {
+      this.limitHit('command_rate', { rate });
+      this.disconnect('rate_limited');
+    } else {
+      this.limitHit('whisper_rate', { rate });
+    }
+    return false;
+  }
+
+  /** Run queued frames until one needs to wait, then read from the socket again. */
   private release(): void {
     this.busy = false;
-    while (!this.busy && this.backlog.length > 0 && this.state === 'open') this.process(this.backlog.shift()!);
+    while (!this.busy && this.backlog.length > 0 && this.state === 'open') {
+      const text = this.backlog.shift()!;
+      this.backlogBytes -= text.length;
+      this.process(text);
+    }
+    if (!this.busy && this.state === 'open') this.ws.resume();
   }
 
   private process(text: string): void {
@@ -184,6 +327,8 @@ export class Session implements Subscriber, ChannelContext {
     }
     if (pending) {
       this.busy = true;
+      // why: no further frames are read while this command is in flight (bounded memory, kept order).
+      this.ws.pause();
       pending.then(
         () => this.release(),
         (error: Error) => {
@@ -228,6 +373,12 @@ export class Session implements Subscriber, ChannelContext {
       this.sendText(rejectFrame(identifier));
       return;
     }
+    const { maxSubscriptions } = this.deps.limits;
+    if (maxSubscriptions > 0 && this.subscriptions.size + this.subscribing.size >= maxSubscriptions) {
+      this.limitHit('max_subscriptions', { max: maxSubscriptions });
+      this.sendText(rejectFrame(identifier));
+      return;
+    }
     const channel = this.deps.router.route(params.channel);
     const result = channel.subscribe(this, identifier, params);
     if (!(result instanceof Promise)) {
@@ -235,16 +386,27 @@ export class Session implements Subscriber, ChannelContext {
       return;
     }
     this.subscribing.add(identifier);
-    return result.then((outcome) => {
-      this.subscribing.delete(identifier);
-      this.applySubscribe(channel, identifier, outcome);
-    });
+    return result
+      .finally(() => this.subscribing.delete(identifier))
+      .then((outcome) => this.applySubscribe(channel, identifier, outcome));
+  }
+
+  /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */
+  private mayJoin(stream: string, identifier: string): boolean {
+    const max = this.deps.limits.maxIdentifiersPerStream;
+    if (max === 0 || this.deps.hub.identifierCountOn(this, stream, identifier) < max) return true;
+    this.limitHit('max_identifiers_per_stream', { max });
+    return false;
   }
 
   private applySubscribe(channel: Channel, identifier: string, outcome: SubscribeOutcome): void {
     if (this.state !== 'open') return;
     switch (outcome.kind) {
       case 'confirmed':
+        if (!outcome.streams.every((stream) => this.mayJoin(stream, identifier))) {
+          this.sendText(rejectFrame(identifier));
+          return;
+        }
         this.subscriptions.set(identifier, { channel, whisperStream: outcome.whisperStream });
         for (const stream of outcome.streams) this.deps.hub.subscribe(this, stream, identifier);
         if (outcome.transmissions) outcome.transmissions.forEach((t) => this.sendText(t));
@@ -300,7 +462,7 @@ export class Session implements Subscriber, ChannelContext {
         const hub = this.deps.hub;
         if (outcome.stopStreams) hub.unsubscribeIdentifier(this, identifier);
         else for (const stream of outcome.stoppedStreams ?? []) hub.unsubscribe(this, stream, identifier);
-        for (const stream of outcome.streams ?? []) hub.subscribe(this, stream, identifier);
+        for (const stream of outcome.streams ?? []) if (this.mayJoin(stream, identifier)) hub.subscribe(this, stream, identifier);
         outcome.transmissions?.forEach((t) => this.sendText(t));
         if (outcome.disconnect) this.close(1000, 'Command Failed');
         return;
@@ -314,7 +476,16 @@ export class Session implements Subscriber, ChannelContext {
       this.debug('whisper ignored: not allowed on this subscription', { identifier });
       return;
     }
-    this.deps.publishWhisper(stream, JSON.stringify(data ?? null), this.sid);
+    if (!this.takeToken('whisper')) return;
+    let encoded: string;
+    try {
+      encoded = JSON.stringify(data ?? null);
+    } catch {
+      // Client input (e.g. nested thousands of levels deep), not a server fault.
+      this.debug('whisper ignored: data cannot be re-encoded', { identifier });
+      return;
+    }
+    this.deps.publishWhisper(stream, encoded, this.sid);
   }
 
   private debug(message: string, fields?: Record<string, string>): void {

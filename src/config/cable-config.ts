@@ -80,6 +80,31 @@ export class CableConfig {
   @IsInt() @Min(1024)
   wsMaxPendingSize = 1048576;
 
+  // --- per-connection bounds (cablecar only: anycable-go has none of these; see docs/security.md) ---
+  @Option({ group: 'limits', kind: 'int', toml: 'limits.max_subscriptions', description: 'Subscriptions one connection may hold; further subscribes are rejected (0 = unlimited).' })
+  @IsInt() @Min(0)
+  maxSubscriptions = 256;
+
+  @Option({ group: 'limits', kind: 'int', toml: 'limits.max_identifiers_per_stream', description: 'Subscriptions (identifiers) of one connection on the same stream; further ones are rejected (0 = unlimited).' })
+  @IsInt() @Min(0)
+  maxIdentifiersPerStream = 16;
+
+  @Option({ group: 'limits', kind: 'number', toml: 'limits.command_rate', description: 'Commands per second one connection may send on average; past the burst it is disconnected as rate_limited (0 = unlimited).' })
+  @IsNumber() @Min(0)
+  commandRate = 100;
+
+  @Option({ group: 'limits', kind: 'int', toml: 'limits.command_burst', description: 'Commands one connection may send at once above command_rate (a page resubscribing after a reconnect).' })
+  @IsInt() @Min(1)
+  commandBurst = 300;
+
+  @Option({ group: 'limits', kind: 'number', toml: 'limits.whisper_rate', description: 'Whispers per second one connection may send on average; extra whispers are dropped (0 = unlimited).' })
+  @IsNumber() @Min(0)
+  whisperRate = 20;
+
+  @Option({ group: 'limits', kind: 'int', toml: 'limits.whisper_burst', description: 'Whispers one connection may send at once above whisper_rate.' })
+  @IsInt() @Min(1)
+  whisperBurst = 40;
+
   // --- broadcasting ---
   @Option({ group: 'broadcast', kind: 'list', toml: 'broadcast_adapters', description: 'Inbound broadcast adapters (this build: http).' })
   @IsIn(BROADCAST_ADAPTERS as unknown as string[], { each: true })

@@ -2,6 +2,7 @@ import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CABLE_CONFIG } from '../config/config.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
+import { onExactPath } from '../http/exact-path.js';
 
 /** Body of the liveness response (anycable server/health_handler.go). */
 export const HEALTH_BODY = "Ah, ha, ha, ha, stayin' alive, stayin' alive.";
@@ -17,6 +18,6 @@ export class HealthModule implements NestModule {
   constructor(@Inject(CABLE_CONFIG) private readonly config: CableConfig) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(healthHandler).forRoutes({ path: this.config.healthPath, method: RequestMethod.ALL });
+    consumer.apply(onExactPath(this.config.healthPath, healthHandler)).forRoutes({ path: this.config.healthPath, method: RequestMethod.ALL });
   }
 }

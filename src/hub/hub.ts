@@ -89,6 +89,19 @@ export class Hub {
     }
   }
 
+  /**
+   * How many identifiers other than `identifier` connect `subscriber` to `stream`
+   * (`max_identifiers_per_stream`). Walks the subscriber's own index, so its cost is
+   * bounded by that subscriber's subscriptions, whatever others do.
+   */
+  identifierCountOn(subscriber: Subscriber, stream: string, identifier: string): number {
+    const own = this.bySubscriber.get(subscriber);
+    if (!own) return 0;
+    let count = 0;
+    for (const [other, streams] of own) if (other !== identifier && streams.has(stream)) count++;
+    return count;
+  }
+
   /** Streams `subscriber` listens to under `identifier`. */
   streamsOf(subscriber: Subscriber, identifier: string): readonly string[] {
     return [...(this.bySubscriber.get(subscriber)?.get(identifier) ?? [])];

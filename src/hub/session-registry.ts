@@ -13,6 +13,8 @@ export interface RegisteredSession {
   readonly isOpen: boolean;
   disconnect(reason: DisconnectReason, reconnect?: boolean): void;
   sendControl(frame: Buffer): void;
+  /** Close at once, without waiting for the peer (end of the shutdown drain). */
+  terminate(): void;
 }
 
 /** 21-character URL-safe random id, like anycable's nanoid sids. */
@@ -24,10 +26,21 @@ export function newSid(): string {
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
   private pingTimer?: NodeJS.Timeout;
+  private draining = false;
 
   /** Number of sessions (identified or not). */
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** False once shutdown has begun: new upgrades are refused with 503. */
+  get accepting(): boolean {
+    return !this.draining;
+  }
+
+  /** Shutdown has begun. */
+  startDrain(): void {
+    this.draining = true;
   }
 
   /** A sid for a new connection: the proxy's `X-Request-ID` when unused, else random. */

@@ -12,6 +12,7 @@ export const DISCONNECT_REASONS = {
   too_slow: { reconnect: true, closeCode: 1000, closeText: 'Too slow', when: 'the outgoing buffer grew past ws_max_pending_size' },
   no_pong: { reconnect: true, closeCode: 1000, closeText: 'No Pong', when: 'the client stopped answering pings' },
   idle_timeout: { reconnect: false, closeCode: 1000, closeText: 'Idle Timeout', when: 'no identification arrived in time' },
+  rate_limited: { reconnect: true, closeCode: 1008, closeText: 'Rate limited', when: 'the connection sent commands faster than command_rate allows (cablecar only)' },
   invalid_request: { reconnect: false, closeCode: 1000, closeText: 'Invalid request', when: 'the upgrade request was refused (e.g. origin)' },
 } as const;
 
@@ -20,6 +21,8 @@ export type DisconnectReason = keyof typeof DISCONNECT_REASONS;
 
 /** Close code used when the server closes without a disconnect frame because of a bug on our side. */
 export const CLOSE_INTERNAL_ERROR = 1011;
+/** Close code for policy violations (RFC 6455 §7.4.1): a fragmented message that never finishes. */
+export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code `ws` uses for frames larger than `max_message_size`. */
 export const CLOSE_MESSAGE_TOO_BIG = 1009;
 

@@ -60,7 +60,7 @@ describe('slow clients', () => {
     socket.pause();
     const chunk = JSON.stringify('x'.repeat(16 * 1024));
     for (let i = 0; i < 200; i++) await postBroadcast(app, Array.from({ length: 5 }, () => ({ stream: 'slow', data: chunk })));
-    await waitFor(() => app.logs.some((l) => l.includes('client too slow')), 10000, 'too_slow log');
+    await waitFor(() => app.logs.some((l) => l.includes('"limit":"ws_max_pending_size"')), 10000, 'too_slow log');
     await waitFor(() => fast.frames.filter((f) => 'message' in f).length === 1000, 10000, 'fast client got everything');
     socket.resume();
     await waitFor(() => received.includes('"reason":"too_slow"') || socket.destroyed, 10000, 'too_slow frame');

@@ -27,6 +27,9 @@ export interface JwtIdentifierOptions {
 
 const unauthorized = (detail: string): IdentifyOutcome => ({ kind: 'rejected', reason: 'unauthorized', detail: `jwt: ${detail}` });
 
+/** The largest time a JS Date (and Redis PXAT) can hold: replay entries of tokens expiring later are kept until then. */
+export const LAST_DATE_MS = 8_640_000_000_000_000;
+
 /** The key a token is remembered under for single use: its `jti`, else the SHA-256 of the whole token. */
 export function replayKeyOf(token: string, jti: string | undefined): string {
   return jti !== undefined ? `jti:${jti}` : `sha256:${createHash('sha256').update(token).digest('hex')}`;
@@ -64,7 +67,10 @@ export class JwtIdentifier implements ConnectionIdentifier {
         if (!store) return accepted;
         // A replay entry must be forgettable, so single-use tokens need an exp.
         if (outcome.expiresAtMs === undefined) return unauthorized('single-use tokens must carry exp');
-        return store.claim(replayKeyOf(token, outcome.jti), outcome.expiresAtMs).then((first) => (first ? accepted : unauthorized('token already used')));
+        // why the clamp: a validly signed token may carry any exp; past the last JS date
+        // Redis refuses PXAT while memory accepts it, and both stores must agree.
+        const keepUntil = Math.min(outcome.expiresAtMs, LAST_DATE_MS);
+        return store.claim(replayKeyOf(token, outcome.jti), keepUntil).then((first) => (first ? accepted : unauthorized('token already used')));
       }
     }
   }
