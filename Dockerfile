@@ -15,7 +15,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY docker/healthcheck.js ./docker/healthcheck.js
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.ANYCABLE_PORT||process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Reads port and health path like the server does (anycable.toml < env: ANYCABLE_PORT / PORT,
+# ANYCABLE_HEALTH_PATH); options given as command-line flags are not visible to it, so set those by env.
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "docker/healthcheck.js"]
 CMD ["node", "dist/main.js"]

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** Production entry: `node dist/main.js [--option value ...]`, or `node dist/main.js token ...` to issue a JWT. */
 import { describeConfig, loadConfig } from './config/load-config.js';
 import { startCable, type RunningCable } from './bootstrap.js';

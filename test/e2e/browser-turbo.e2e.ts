@@ -7,10 +7,9 @@
  * @rails/actioncable) and @anycable/web + @anycable/turbo-stream, each bundled
  * with esbuild at test time.
  *
- * Under CI=true the test fails when Chromium is missing; locally it is skipped
- * with a loud message.
+ * Needs Debian's chromium (guarded by `describeWith(CHROMIUM)`).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,17 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
+import { describeWith } from '../support/describe-with.js';
+import { CHROMIUM, CHROMIUM_PATH } from '../support/requirements.js';
 import { fixtureCase, vectors } from '../unit/signed-streams/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const BROADCAST_KEY = 'browser-broadcast-key';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: the browser e2e test must run in CI (apt-get install chromium)`);
-  console.warn(`\n*** SKIPPING browser Turbo e2e: ${CHROMIUM} not found (install Debian's chromium to run it) ***\n`);
-}
 
 /** Client stacks under test: the bundle entry and what it needs from the page. */
 const STACKS = {
@@ -95,7 +89,9 @@ async function servePage(html: string, js: string): Promise<{ url: string; close
 const railsJsonString = (html: string): string =>
   JSON.stringify(html).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-(haveChromium ? describe : describe.skip)('Turbo Streams in headless Chromium', () => {
+const describeChromium = await describeWith(CHROMIUM);
+
+describeChromium('Turbo Streams in headless Chromium', () => {
   let app: TestApp;
   let context: BrowserContext;
   let profileDir: string;
@@ -106,7 +102,7 @@ const railsJsonString = (html: string): string =>
     app = await startApp(['--noauth', '--broadcast_key', BROADCAST_KEY, '--turbo_streams', '--turbo_streams_secret', vectors.keys.turbo]);
     profileDir = mkdtempSync(join(tmpdir(), 'cablecar-chromium-'));
     context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
       timeout: 20000,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { issueToken } from '../../src/auth/jwt/token-issuer.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { RawClient } from '../support/raw-client.js';
-import { describeWithRedis, TEST_REDIS_URL } from '../unit/auth/redis-probe.js';
+import { describeWith } from '../support/describe-with.js';
+import { REDIS, TEST_REDIS_URL } from '../support/requirements.js';
 import { fixtures, vector } from '../unit/auth/jwt-fixtures.js';
 
 const UNAUTHORIZED = { type: 'disconnect', reason: 'unauthorized', reconnect: false };
@@ -42,7 +43,7 @@ describe('jwt_single_use with the memory store', () => {
   });
 });
 
-const describeRedis = await describeWithRedis();
+const describeRedis = await describeWith(REDIS);
 
 describeRedis('jwt_single_use with the Redis store across two cablecar nodes', () => {
   let a: TestApp;

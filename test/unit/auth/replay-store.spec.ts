@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { MemoryReplayStore } from '../../../src/auth/jwt/memory.replay-store.js';
 import { RedisReplayStore, REPLAY_KEY_PREFIX } from '../../../src/auth/jwt/redis.replay-store.js';
-import { describeWithRedis, TEST_REDIS_URL } from './redis-probe.js';
+import { describeWith } from '../../support/describe-with.js';
+import { REDIS, TEST_REDIS_URL } from '../../support/requirements.js';
 
 describe('MemoryReplayStore', () => {
   it('accepts a key once until it expires, then forgets it', async () => {
@@ -26,7 +27,7 @@ describe('MemoryReplayStore', () => {
   });
 });
 
-const describeRedis = await describeWithRedis();
+const describeRedis = await describeWith(REDIS);
 
 describeRedis('RedisReplayStore (real Redis)', () => {
   const prefix = `${REPLAY_KEY_PREFIX}test:${process.pid}:${Date.now()}:`;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HMAC_ALGORITHMS, type JwtAlgorithm } from '../../../src/auth/jwt/jwt-algorithms.js';
@@ -7,6 +7,8 @@ import { JwtVerifier } from '../../../src/auth/jwt/jwt.verifier.js';
 import { parsePemPublicKey, PublicKeySet } from '../../../src/auth/jwt/public-keys.js';
 import { runTokenCommand } from '../../../src/auth/jwt/token.command.js';
 import { issueToken } from '../../../src/auth/jwt/token-issuer.js';
+import { describeWith } from '../../support/describe-with.js';
+import { RUBY_JWT } from '../../support/requirements.js';
 import { keyFile } from './jwt-fixtures.js';
 
 const decodeSegment = (token: string, index: number) => JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString());
@@ -17,16 +19,23 @@ function rubyDecode(token: string, key: string, alg: string): unknown {
   return JSON.parse(execFileSync('ruby', ['-e', script, token, key, alg], { timeout: 10_000 }).toString());
 }
 
+/** A directory with no anycable.toml, removed after the file's tests. */
+const cwd = mkdtempSync(join(tmpdir(), 'cablecar-token-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+/** `cablecar token` with its output captured. */
+function runToken(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
 describe('issueToken', () => {
   it('produces AnyCable::JWT.encode-shaped HS256 tokens: {"alg":"HS256"} and {ext, exp}', () => {
     const token = issueToken({ identifiers: { user_id: 42 }, key: 's3cret', ttlSeconds: 300, now: 1_700_000_000_000 });
     expect(decodeSegment(token, 0)).toEqual({ alg: 'HS256' });
     expect(decodeSegment(token, 1)).toEqual({ ext: '{"user_id":42}', exp: 1_700_000_300 });
-  });
-
-  it('is decoded and verified by ruby-jwt', () => {
-    const token = issueToken({ identifiers: '{"user":"gid://app/User/1"}', key: 's3cret', ttlSeconds: 60, jti: 'j1' });
-    expect(rubyDecode(token, 's3cret', 'HS256')).toEqual({ ext: '{"user":"gid://app/User/1"}', exp: expect.any(Number), jti: 'j1' });
   });
 
   it('round-trips through the verifier for every algorithm', () => {
@@ -56,30 +65,32 @@ describe('issueToken', () => {
 });
 
 describe('cablecar token command', () => {
-  const run = (argv: string[], env: Record<string, string> = {}) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd: mkdtempSync(join(tmpdir(), 'cablecar-token-')) }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) });
-    return { code, out: out.join(''), err: err.join('') };
-  };
+  it('reads the secret from the environment (secret fallback too)', () => {
+    expect(runToken(['--identifiers={"a":1}'], { ANYCABLE_SECRET: 'env-secret' }).code).toBe(0);
+  });
 
-  it('prints a token for the configured secret that ruby-jwt accepts', () => {
-    const { code, out } = run(['--identifiers', '{"user_id":42}', '--ttl', '300', '--jwt_secret', 'cli-secret']);
+  it('fails with a message when something is missing or wrong', () => {
+    expect(runToken(['--identifiers', '{"a":1}'])).toMatchObject({ code: 2, err: expect.stringContaining('no JWT secret configured') });
+    expect(runToken(['--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--identifiers is required') });
+    expect(runToken(['--identifiers', 'nope', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('must be JSON') });
+    expect(runToken(['--identifiers', '{}', '--ttl', '-1', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--ttl') });
+    expect(runToken(['--identifiers', '{}', '--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown flag --bogus') });
+  });
+});
+
+const describeRubyJwt = await describeWith(RUBY_JWT);
+
+describeRubyJwt('tokens checked by ruby-jwt (what anycable-rb decodes with)', () => {
+  it('decodes and verifies an issueToken token, jti included', () => {
+    const token = issueToken({ identifiers: '{"user":"gid://app/User/1"}', key: 's3cret', ttlSeconds: 60, jti: 'j1' });
+    expect(rubyDecode(token, 's3cret', 'HS256')).toEqual({ ext: '{"user":"gid://app/User/1"}', exp: expect.any(Number), jti: 'j1' });
+  });
+
+  it('accepts the token `cablecar token` prints for the configured secret', () => {
+    const { code, out } = runToken(['--identifiers', '{"user_id":42}', '--ttl', '300', '--jwt_secret', 'cli-secret']);
     expect(code).toBe(0);
     const token = out.trim();
     expect(rubyDecode(token, 'cli-secret', 'HS256')).toEqual({ ext: '{"user_id":42}', exp: expect.any(Number) });
     expect(decodeSegment(token, 1).exp - Math.floor(Date.now() / 1000)).toBeGreaterThan(295);
-  });
-
-  it('reads the secret from the environment (secret fallback too)', () => {
-    expect(run(['--identifiers={"a":1}'], { ANYCABLE_SECRET: 'env-secret' }).code).toBe(0);
-  });
-
-  it('fails with a message when something is missing or wrong', () => {
-    expect(run(['--identifiers', '{"a":1}'])).toMatchObject({ code: 2, err: expect.stringContaining('no JWT secret configured') });
-    expect(run(['--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--identifiers is required') });
-    expect(run(['--identifiers', 'nope', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('must be JSON') });
-    expect(run(['--identifiers', '{}', '--ttl', '-1', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--ttl') });
-    expect(run(['--identifiers', '{}', '--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown flag --bogus') });
   });
 });
