@@ -14,7 +14,8 @@ import { Counters } from '../../src/metrics/counters.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { pubsubIdentifier, RawClient, waitFor } from '../support/raw-client.js';
 import { clientFrame, rawRequest, rawWebSocket, upgradeRequest } from '../support/raw-socket.js';
-import { describeWithRedis, TEST_REDIS_URL } from '../unit/auth/redis-probe.js';
+import { describeWith } from '../support/describe-with.js';
+import { REDIS, TEST_REDIS_URL } from '../support/requirements.js';
 import { fixtures, JWT_FIXTURES, vector } from '../unit/auth/jwt-fixtures.js';
 
 /** A client subscribed to a public stream; `stillServed()` posts a numbered sentinel and waits for it. */
@@ -293,7 +294,7 @@ describe('the HTTP endpoints', () => {
   });
 });
 
-(await describeWithRedis())('single-use tokens with a far exp in the Redis replay store', () => {
+(await describeWith(REDIS))('single-use tokens with a far exp in the Redis replay store', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startApp(['--jwt_secret', fixtures.secret, '--jwt_single_use', '--jwt_replay_store', 'redis', '--redis_url', TEST_REDIS_URL]);
