@@ -14,18 +14,21 @@ import { postBroadcast } from '../support/app.js';
 import { RawClient, waitFor, type Frame } from '../support/raw-client.js';
 
 /** Runs per property: small in `npm test`, larger under `npm run fuzz` (`FUZZ_RUNS`). */
-export const FUZZ_RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 40);
+export const FUZZ_RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 25);
 
 /** How long fast-check may keep shrinking after a property first fails (`FUZZ_SHRINK_MS`). */
-export const SHRINK_BUDGET_MS = Number(process.env.FUZZ_SHRINK_MS) || 5_000;
+export const SHRINK_BUDGET_MS = Number(process.env.FUZZ_SHRINK_MS) || 3_000;
 
 /** Jest timeout for one property at the current budget (generous: shrinking a failure re-runs many cases). */
 export const FUZZ_TIMEOUT_MS = 60_000 + FUZZ_RUNS * 300;
 
+/** Longest one run may take before it counts as a failure (a hang is a finding, and fast-check shrinks it). */
+const RUN_TIMEOUT_MS = 20_000;
+
 /** fast-check parameters: `FUZZ_RUNS` scaled for expensive properties; `FUZZ_SEED` replays a reported failure. */
 export function fuzzParameters<T>(scale = 1): fc.Parameters<T> {
   const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-  return { numRuns: Math.max(1, Math.round(FUZZ_RUNS * scale)), ...(seed === undefined ? {} : { seed }) };
+  return { numRuns: Math.max(1, Math.round(FUZZ_RUNS * scale)), timeout: RUN_TIMEOUT_MS, ...(seed === undefined ? {} : { seed }) };
 }
 
 /** What the fuzz tests need from a running server, in process (`startApp`) or as a child. */

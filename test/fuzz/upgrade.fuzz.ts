@@ -35,7 +35,7 @@ function upgrade(cable: ChildCable, request: Upgrade): Promise<RawResponse> {
     ...header('Origin', request.origin, GOOD_ORIGIN),
     ...(request.junk ?? []),
   ];
-  return rawRequest(cable.listenPort, Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), { afterHeadBytes: WELCOME_BYTES });
+  return rawRequest(cable.listenPort, Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), { afterHeadBytes: WELCOME_BYTES, timeoutMs: 5_000 });
 }
 
 /**
