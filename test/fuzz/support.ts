@@ -160,7 +160,8 @@ export async function framesBeforeSentinel(target: CableTarget, clients: readonl
     const frames: Frame[] = [];
     await client.next((frame) => {
       if ((frame.message as { sentinel?: string } | undefined)?.sentinel === sentinel) return true;
-      if (frame.type !== 'ping') frames.push(frame);
+      // Server pings carry no identifier; a broadcast whose broadcast_type is "ping" does.
+      if (frame.type !== 'ping' || frame.identifier !== undefined) frames.push(frame);
       return false;
     }, 10_000);
     result.push(frames);
@@ -396,9 +397,6 @@ export function rawRequest(port: number, request: string | Buffer, options: { af
 /** base64url without padding (RFC 7515), as JWTs use. */
 export const base64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
-/** HMAC hashes of the HS* JWT algorithms. */
-export const HS_HASH = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' } as const;
-
 /** A JWT signed with HMAC over `header.payload` exactly as given (objects are JSON-encoded; strings are used as the segment text). */
 export function signJwt(header: object | string, payload: object | string, secret: string, hash: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {
   const segment = (part: object | string) => (typeof part === 'string' ? part : base64url(JSON.stringify(part)));
@@ -418,22 +416,30 @@ export type Edit = (text: string) => string;
 
 const pick = (text: string, at: number): number => (text.length === 0 ? 0 : at % text.length);
 
-/** Generic byte-level edits: bit flips, deletions, insertions, truncation, duplication, case flips. */
+/** Generic byte-level edits: bit flips, deletions, insertions, case flips, duplication, truncation (weighted: subtle first). */
 export const genericEdit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 6 })).map(([at, bit]): Edit => (s) => {
-    const i = pick(s, at);
-    return s.length === 0 ? s : s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ (1 << bit)) + s.slice(i + 1);
-  }),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 4 })).map(([at, n]): Edit => (s) => s.slice(0, pick(s, at)) + s.slice(pick(s, at) + n)),
-  fc.tuple(fc.nat(), fc.constantFrom('=', '==', ' ', '\t', '.', '-', '_', '+', '/', 'A', '0', '%', '\u00e9', '\n')).map(([at, c]): Edit => (s) => s.slice(0, pick(s, at)) + c + s.slice(pick(s, at))),
-  fc.nat().map((at): Edit => (s) => s.slice(0, pick(s, at))),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 8 })).map(([at, n]): Edit => (s) => s.slice(0, pick(s, at) + n) + s.slice(pick(s, at))),
-  fc.nat().map((at): Edit => (s) => {
-    const i = pick(s, at);
-    const c = s.charAt(i);
-    const flipped = c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
-    return s.slice(0, i) + flipped + s.slice(i + 1);
-  }),
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 0, max: 6 })).map(([at, bit]): Edit => (s) => {
+      const i = pick(s, at);
+      return s.length === 0 ? s : s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ (1 << bit)) + s.slice(i + 1);
+    }),
+  },
+  { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 1, max: 4 })).map(([at, n]): Edit => (s) => s.slice(0, pick(s, at)) + s.slice(pick(s, at) + n)) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.nat(), fc.constantFrom('=', '==', ' ', '\t', '.', '-', '_', '+', '/', 'A', '0', '%', '\u00e9', '\n')).map(([at, c]): Edit => (s) => s.slice(0, pick(s, at)) + c + s.slice(pick(s, at))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.nat().map((at): Edit => (s) => {
+      const i = pick(s, at);
+      const c = s.charAt(i);
+      return s.slice(0, i) + (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) + s.slice(i + 1);
+    }),
+  },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 1, max: 8 })).map(([at, n]): Edit => (s) => s.slice(0, pick(s, at) + n) + s.slice(pick(s, at))) },
+  { weight: 1, arbitrary: fc.nat().map((at): Edit => (s) => s.slice(0, pick(s, at))) },
 );
 
 /** `original` changed by one to three edits (generic ones plus `extra`), never equal to it. */
