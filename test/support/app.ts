@@ -1,7 +1,4 @@
 /** Boots the real cablecar app on a free port for e2e tests. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startCable, type RunningCable } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
@@ -21,7 +18,8 @@ export async function startApp(flags: string[] = [], env: Record<string, string>
   const outcome = loadConfig({
     argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
     env,
-    cwd: mkdtempSync(join(tmpdir(), 'cablecar-')),
+    // why no temp directory: with --ignore-config-path loadConfig never reads cwd (no anycable.toml lookup).
+    cwd: process.cwd(),
   });
   if (outcome.kind !== 'ok') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
   const logs: string[] = [];
