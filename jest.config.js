@@ -9,6 +9,9 @@ export default {
   testTimeout: 30000,
   verbose: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
-  // why: a leaked socket in one test must not keep CI waiting; leaks show up as failures elsewhere.
-  forceExit: true,
+  // No forceExit: the tests close what they open, so Jest exits by itself (checked with --detectOpenHandles).
+  // One timer we cannot clear may keep it up to 5 s after the last test: @anycable/core arms a 5 s
+  // subscribe-retry timer on every subscribe and never clears it (action_cable/index.js
+  // `maybeRetrySubscribe`); when an @anycable/core test runs last, Jest may print "did not exit one
+  // second after the test run has completed" and then exits on its own.
 };

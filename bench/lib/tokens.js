@@ -1,7 +1,8 @@
 /**
  * Client-side credentials for the auth scenarios, made with node:crypto only:
  * HS256 JWTs in AnyCable's shape and Turbo signed stream names (Rails MessageVerifier).
- * See /work/shared/reference/anycable-protocol.md §2.3 and §3.3.
+ * Shapes from anycable-rb lib/anycable/jwt.rb (`AnyCable::JWT.encode`) and anycable identity/jwt.go;
+ * turbo-rails lib/turbo-rails.rb with activesupport lib/active_support/message_verifier.rb.
  */
 import { createHmac } from 'node:crypto';
 

@@ -1,8 +1,9 @@
 /**
  * The disconnect-reason catalogue: every reason cablecar may put into a
  * `{"type":"disconnect"}` frame, with its `reconnect` default and the WebSocket
- * close code/text that follows it. Mirrors anycable node/node.go, node/session.go
- * and identity/identity.go (see shared/reference/anycable-protocol.md §1.5).
+ * close code/text that follows it. Mirrors anycable node/node.go, node/session.go,
+ * hub/hub.go, identity/identity.go and identity/jwt.go, and anycable-rails
+ * lib/anycable/rails/connection.rb (`invalid_request`).
  */
 export const DISCONNECT_REASONS = {
   unauthorized: { reconnect: false, closeCode: 1000, closeText: 'Auth Failed', when: 'identification failed (bad or missing credentials)' },

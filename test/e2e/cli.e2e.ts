@@ -1,16 +1,17 @@
 /** The production entry point `node dist/main.js` (built by `npm test` before jest runs). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirMaker } from '../support/temp-dirs.js';
 
 const main = join(process.cwd(), 'dist/main.js');
-const run = (args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'cablecar-cli-'))) =>
+const tempDir = tempDirMaker('cablecar-cli-');
+const run = (args: string[], env: Record<string, string> = {}, cwd = tempDir()) =>
   spawnSync(process.execPath, [main, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 15000 });
 
 describe('node dist/main.js', () => {
   it('refuses to start on bad config, listing every problem at once, exit code 2', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cablecar-cli-'));
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'anycable.toml'), 'mystery = true\n');
     const result = run(['--port', 'http', '--bogus'], { ANYCABLE_PING_INTERVAL: 'often' }, cwd);
     expect(result.status).toBe(2);
@@ -22,7 +23,7 @@ describe('node dist/main.js', () => {
   });
 
   it('--print-config prints the effective config with secrets redacted, honouring env over file', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cablecar-cli-'));
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'anycable.toml'), 'secret = "file-secret-value"\n[server]\nport = 9100\n');
     const result = run(['--print-config'], { ANYCABLE_PORT: '9200' }, cwd);
     expect(result.status).toBe(0);

@@ -65,6 +65,19 @@ describe('HTTP broadcaster with a secret', () => {
     client.close();
   });
 
+  it('embeds JSON data in the frame verbatim (Rails escapes kept), null as null, other text as a string', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const id = pubsubIdentifier('verbatim');
+    await client.subscribe(id);
+    const turbo = String.raw`"\u003cturbo-stream action=\"remove\" target=\"x\"\u003e\u003c/turbo-stream\u003e"`;
+    const auth = { Authorization: `Bearer ${key}` };
+    await postBroadcast(app, [{ stream: 'verbatim', data: turbo }, { stream: 'verbatim', data: 'null' }, { stream: 'verbatim', data: 'not json' }], auth);
+    await client.next((f) => f.message === 'not json');
+    const prefix = `{"identifier":${JSON.stringify(id)},"message":`;
+    expect(client.texts.filter((t) => t.startsWith(prefix))).toEqual([`${prefix}${turbo}}`, `${prefix}null}`, `${prefix}"not json"}`]);
+    client.close();
+  });
+
   it('skips meta.exclude_socket and applies broadcast_type', async () => {
     const a = await RawClient.connect(app.wsUrl());
     const welcomeA = await a.next();
@@ -74,8 +87,9 @@ describe('HTTP broadcaster with a secret', () => {
     await b.subscribe(id);
     await postBroadcast(app, { stream: 'excl', data: '1', meta: { exclude_socket: welcomeA.sid, broadcast_type: 'note' } }, { Authorization: `Bearer ${key}` });
     expect(await b.next((f) => 'message' in f)).toEqual({ identifier: id, message: 1, type: 'note' });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(a.nonPing().filter((f) => 'message' in f)).toEqual([]);
+    // A later broadcast on the same stream reaches `a` after anything the first one would have sent it.
+    await postBroadcast(app, { stream: 'excl', data: '2' }, { Authorization: `Bearer ${key}` });
+    expect(await a.framesBefore((f) => f.message === 2)).toEqual([]);
     a.close();
     b.close();
   });

@@ -45,11 +45,7 @@ async function broadcast(app: TestApp, stream: string, data: string): Promise<vo
 /** Assert `client` gets nothing matching `unwanted` before a sentinel broadcast on `sentinelStream` arrives. */
 async function expectNothingBefore(client: RawClient, app: TestApp, sentinelStream: string, unwanted: (f: Frame) => boolean): Promise<void> {
   await broadcast(app, sentinelStream, JSON.stringify({ sentinel: true }));
-  const seen: Frame[] = [];
-  await client.next((f) => {
-    if (f.type !== 'ping') seen.push(f);
-    return (f.message as { sentinel?: boolean } | undefined)?.sentinel === true;
-  });
+  const seen = await client.framesBefore((f) => (f.message as { sentinel?: boolean } | undefined)?.sentinel === true);
   expect(seen.filter(unwanted)).toEqual([]);
 }
 

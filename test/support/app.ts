@@ -1,7 +1,4 @@
 /** Boots the real cablecar app on a free port for e2e tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startCable, type RunningCable } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
@@ -16,16 +13,14 @@ export interface TestApp extends RunningCable {
 /**
  * Start cablecar with CLI-style flags (e.g. `['--public']`). Host is 127.0.0.1,
  * port 0, no config file is read; logs are captured in memory (debug level).
- * The empty working directory only serves config loading and is removed at once.
  */
 export async function startApp(flags: string[] = [], env: Record<string, string> = {}): Promise<TestApp> {
-  const cwd = mkdtempSync(join(tmpdir(), 'cablecar-'));
-  let outcome: ReturnType<typeof loadConfig>;
-  try {
-    outcome = loadConfig({ argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags], env, cwd });
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
+  const outcome = loadConfig({
+    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
+    env,
+    // why no temp directory: with --ignore-config-path loadConfig never reads cwd (no anycable.toml lookup).
+    cwd: process.cwd(),
+  });
   if (outcome.kind !== 'ok') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
   const logs: string[] = [];
   const logger = new CableLogger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
@@ -38,7 +33,7 @@ export async function startApp(flags: string[] = [], env: Record<string, string>
   };
 }
 
-/** POST a broadcast body (object or raw string) to the app (in process or any server with an `httpUrl`). */
+/** POST a broadcast body (object or raw string) to the app. */
 export async function postBroadcast(app: Pick<TestApp, 'httpUrl'>, body: unknown, headers: Record<string, string> = {}, path = '/_broadcast'): Promise<{ status: number; body: string }> {
   const res = await fetch(app.httpUrl(path), {
     method: 'POST',

@@ -78,6 +78,36 @@ export class RawClient {
     return this.frames.filter((f) => f.type !== 'ping');
   }
 
+  /** The sid of the welcome frame, once it has arrived. */
+  get sid(): string | undefined {
+    return this.frames.find((f) => f.type === 'welcome')?.sid as string | undefined;
+  }
+
+  /**
+   * Wait for the next frame matching `isSentinel` (consumed, like `next`) and return the
+   * frames other than pings that arrived before it. This is how a test shows that something
+   * did NOT arrive: make a sentinel happen that must come after it, then look at what came first.
+   */
+  async framesBefore(isSentinel: (frame: Frame) => boolean, timeoutMs = 3000): Promise<Frame[]> {
+    const before: Frame[] = [];
+    await this.next((f) => {
+      if (isSentinel(f)) return true;
+      if (f.type !== 'ping') before.push(f);
+      return false;
+    }, timeoutMs);
+    return before;
+  }
+
+  /**
+   * Send `{"command":"ping"}` and return the frames (pings excluded) that arrive before its pong.
+   * A session handles its commands one after another and answers in that order, so a reply to
+   * any command sent earlier would come before this pong: `[]` proves there was none.
+   */
+  framesBeforePong(timeoutMs = 3000): Promise<Frame[]> {
+    this.send({ command: 'ping' });
+    return this.framesBefore((f) => f.type === 'pong', timeoutMs);
+  }
+
   /** Subscribe and wait for confirm/reject. */
   async subscribe(identifier: string): Promise<Frame> {
     this.send({ command: 'subscribe', identifier });

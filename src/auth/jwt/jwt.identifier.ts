@@ -1,7 +1,7 @@
 /**
  * JWT identification step (rank 10 in the chain): finds the token, verifies
  * it, enforces single use, and maps the result onto an `IdentifyOutcome`
- * (anycable identity/jwt.go + identity/identity.go, §2.3 of the reference).
+ * (anycable identity/jwt.go + identity/identity.go).
  * Bad tokens are `rejected` values, never exceptions (so never a 1011 close).
  */
 import { createHash } from 'node:crypto';

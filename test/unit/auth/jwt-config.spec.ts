@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeConfig, loadConfig } from '../../../src/config/load-config.js';
 import type { CableConfig } from '../../../src/config/cable-config.js';
 import { effectiveJwtSecret, resolveJwtSettings } from '../../../src/auth/jwt/jwt-settings.js';
+import { tempDirMaker } from '../../support/temp-dirs.js';
 import { JWT_FIXTURES } from './jwt-fixtures.js';
 
+const tempDir = tempDirMaker('cablecar-jwt-');
+
 function load(argv: string[] = [], env: Record<string, string> = {}, toml?: string) {
-  const cwd = mkdtempSync(join(tmpdir(), 'cablecar-jwt-'));
+  const cwd = tempDir();
   if (toml !== undefined) writeFileSync(join(cwd, 'anycable.toml'), toml);
   return loadConfig({ argv: toml === undefined ? ['--ignore-config-path', ...argv] : argv, env, cwd });
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSecret, describeConfig, loadConfig, type ConfigOutcome } from '../../../src/config/load-config.js';
 import { optionsTable, TABLE_BEGIN, TABLE_END } from '../../../src/config/options-table.js';
+import { tempDirMaker } from '../../support/temp-dirs.js';
 
-const emptyDir = () => mkdtempSync(join(tmpdir(), 'cablecar-cfg-'));
+const emptyDir = tempDirMaker('cablecar-cfg-');
 
 function ok(outcome: ConfigOutcome) {
   if (outcome.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(outcome)}`);

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeConfig, loadConfig } from '../../../src/config/load-config.js';
+import { tempDirMaker } from '../../support/temp-dirs.js';
+
+const tempDir = tempDirMaker('cablecar-ss-');
 
 const load = (argv: string[], env: Record<string, string> = {}, toml?: string) => {
-  const cwd = mkdtempSync(join(tmpdir(), 'cablecar-ss-'));
+  const cwd = tempDir();
   if (toml !== undefined) writeFileSync(join(cwd, 'anycable.toml'), toml);
   const outcome = loadConfig({ argv, env, cwd });
   if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
