@@ -8,7 +8,7 @@ import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
-import type { Handshake } from '../auth/identification.js';
+import type { Handshake, IdentifyOutcome } from '../auth/identification.js';
 import { ChannelRouter } from '../channels/channel-router.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
@@ -103,9 +103,15 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     this.registry.add(session);
     const handshake = handshakeOf(sid, req);
     this.identification.identify(handshake).then(
-      (outcome) => session.identified(outcome),
-      (error: Error) => session.identified({ kind: 'error', detail: error.message }),
+      (outcome) => this.identified(session, outcome),
+      (error: Error) => this.identified(session, { kind: 'error', detail: error.message }),
     );
+  }
+
+  /** Apply the outcome; an accepted session joins the registry's identifiers index (remote disconnects). */
+  private identified(session: Session, outcome: IdentifyOutcome): void {
+    session.identified(outcome);
+    if (session.isOpen) this.registry.identified(session);
   }
 
   /**

@@ -25,6 +25,8 @@ export function newSid(): string {
 /** The set of connected sessions. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
+  /** Identified sessions by their identifiers string, so a remote disconnect does not scan every session. */
+  private readonly byIdentifiers = new Map<string, Set<RegisteredSession>>();
   private pingTimer?: NodeJS.Timeout;
   private draining = false;
 
@@ -51,12 +53,24 @@ export class SessionRegistry {
     return sid;
   }
 
+  /** Register a new connection (not yet identified). */
   add(session: RegisteredSession): void {
     this.sessions.set(session.sid, session);
   }
 
+  /** Index a session under its identifiers once identification accepted it (call once, while it is open). */
+  identified(session: RegisteredSession): void {
+    if (this.sessions.get(session.sid) !== session) return;
+    let same = this.byIdentifiers.get(session.identifiers);
+    if (!same) this.byIdentifiers.set(session.identifiers, (same = new Set()));
+    same.add(session);
+  }
+
+  /** Forget a closed session (and its identifiers index entry). */
   remove(session: RegisteredSession): void {
     if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
+    const same = this.byIdentifiers.get(session.identifiers);
+    if (same?.delete(session) && same.size === 0) this.byIdentifiers.delete(session.identifiers);
   }
 
   /** All sessions, for shutdown. */
@@ -64,14 +78,20 @@ export class SessionRegistry {
     return [...this.sessions.values()];
   }
 
-  /** Disconnect every open session whose identifiers string equals `identifiers` byte for byte. */
+  /**
+   * Disconnect every open session whose identifiers string equals `identifiers` byte for byte.
+   * anycable hub/hub.go `disconnectSessions` closes only the first one found; a user signed in
+   * twice expects both tabs closed, so all of them are.
+   */
   disconnectByIdentifiers(identifiers: string, reason: DisconnectReason, reconnect: boolean): number {
+    const same = this.byIdentifiers.get(identifiers);
+    if (!same) return 0;
     let count = 0;
-    for (const session of this.sessions.values()) {
-      if (session.isOpen && session.identifiers === identifiers) {
-        session.disconnect(reason, reconnect);
-        count++;
-      }
+    // why no copy: a session leaves the index on its socket's 'close' event, never inside disconnect().
+    for (const session of same) {
+      if (!session.isOpen) continue;
+      session.disconnect(reason, reconnect);
+      count++;
     }
     return count;
   }
@@ -88,6 +108,7 @@ export class SessionRegistry {
     this.pingTimer.unref();
   }
 
+  /** Stop the shared ping timer (shutdown). */
   stopPings(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
