@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { Ingest } from '../broadcast/ingest.js';
 import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
 import type { Handshake, IdentifyOutcome } from '../auth/identification.js';
@@ -48,6 +49,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
     counters: Counters,
+    ingest: Ingest,
   ) {
     // why: one deps object shared by every session instead of an object and two closures per socket.
     this.sessionDeps = {
@@ -68,7 +70,8 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
         maxFragments: maxFragmentsFor(config.maxMessageSize),
       },
       onClosed: (session) => registry.remove(session),
-      publishWhisper: (stream, data, senderSid) => hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
+      // Whispers take the broadcasts' road (ingest -> pub/sub -> every node), so they cross nodes.
+      publishWhisper: (stream, data, senderSid) => ingest.publish({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
   }
 
