@@ -3,6 +3,7 @@ import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
 import { SessionRegistry } from '../hub/session-registry.js';
+import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { onExactPath } from '../http/exact-path.js';
 import { BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from './broadcast.tokens.js';
@@ -64,10 +65,14 @@ export class BroadcastModule implements NestModule, OnApplicationBootstrap, OnAp
     for (const broadcaster of this.broadcasters) await broadcaster.start(broadcaster.fanout ? localOnly : throughPubSub);
   }
 
+  /** Every I/O edge this module owns, inbound first: for readiness reports, and the order they stop in. */
+  edges(): readonly AnyIoEdge[] {
+    return [...this.broadcasters, this.pubsub];
+  }
+
   /** After the gateway's drain (beforeApplicationShutdown): the sessions are gone, so nothing is left to deliver. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.broadcasters.map((broadcaster) => broadcaster.stop()));
     this.hub.observe(undefined);
-    await this.pubsub.stop();
+    for (const edge of this.edges()) await edge.stop();
   }
 }

@@ -12,7 +12,7 @@ export type Deliver = (item: BroadcastItem) => void;
 
 /** See file comment. Started with the node's `Deliver`, which it calls for every item any node published. */
 export interface PubSub extends IoEdge<Deliver> {
-  /** Send one item to every node (this one included). Never throws; an item that cannot be sent is counted and dropped. */
+  /** Send one item to every node (this one included). Never throws: an item that cannot be sent is dropped (at-most-once). */
   publish(item: BroadcastItem): void;
   /** This node has a first local subscriber on `stream`: start hearing it. */
   subscribe(stream: string): void;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../../config/config.tokens.js';
 import type { CableConfig } from '../../config/cable-config.js';
-import type { IoEdge } from '../../lifecycle/io-edge.js';
+import type { AnyIoEdge } from '../../lifecycle/io-edge.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { JwksKeySource } from './jwks.key-source.js';
@@ -56,7 +56,7 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The I/O edges this module owns (JWKS, replay store), for start, stop and readiness alike. */
-  edges(): readonly IoEdge[] {
+  edges(): readonly AnyIoEdge[] {
     return [this.jwks, this.replayStore ?? undefined].filter((edge) => edge !== undefined);
   }
 

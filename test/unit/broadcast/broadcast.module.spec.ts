@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../../src/app.module.js';
+import { BroadcastModule } from '../../../src/broadcast/broadcast.module.js';
 import { BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from '../../../src/broadcast/broadcast.tokens.js';
 import type { Broadcaster } from '../../../src/broadcast/broadcaster.js';
 import { HttpBroadcaster } from '../../../src/broadcast/http.broadcaster.js';
@@ -27,9 +28,14 @@ describe('BroadcastModule wiring', () => {
     expect(pubsub).toBeInstanceOf(LocalPubSub);
     expect(broadcasters).toEqual([ctx.get(HTTP_BROADCASTER)]);
     expect(broadcasters[0]).toBeInstanceOf(HttpBroadcaster);
-    expect([pubsub, ...broadcasters].map((edge) => edge.readiness().state)).toEqual(['up', 'up']);
+    const edges = ctx.get(BroadcastModule).edges();
+    expect(edges).toEqual([...broadcasters, pubsub]);
+    expect(edges.map((edge) => edge.readiness())).toEqual([
+      { name: 'broadcaster:http', state: 'up', detail: 'POST /_broadcast' },
+      { name: 'pubsub:local', state: 'up' },
+    ]);
     await ctx.close();
-    expect([pubsub, ...broadcasters].map((edge) => edge.readiness().state)).toEqual(['down', 'down']);
+    expect(edges.map((edge) => edge.readiness().state)).toEqual(['down', 'down']);
   });
 
   it('delivers what Ingest publishes to the hub, through the pub/sub, and tells the pub/sub which streams are active', async () => {
