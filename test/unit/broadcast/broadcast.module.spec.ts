@@ -1,6 +1,3 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../../src/app.module.js';
 import { BroadcastModule } from '../../../src/broadcast/broadcast.module.js';
 import { BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from '../../../src/broadcast/broadcast.tokens.js';
 import type { Broadcaster } from '../../../src/broadcast/broadcaster.js';
@@ -8,21 +5,13 @@ import { HttpBroadcaster } from '../../../src/broadcast/http.broadcaster.js';
 import { Ingest } from '../../../src/broadcast/ingest.js';
 import { LocalPubSub } from '../../../src/broadcast/local.pubsub.js';
 import type { PubSub } from '../../../src/broadcast/pubsub.js';
-import { loadConfig } from '../../../src/config/load-config.js';
 import { Hub, type Subscriber } from '../../../src/hub/hub.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { appContextFor } from '../../support/app-context.js';
 import { recordCalls } from '../../support/record-pubsub.js';
-
-async function contextFor(argv: string[]) {
-  const outcome = loadConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(`bad config: ${JSON.stringify(outcome)}`);
-  const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  return NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger });
-}
 
 describe('BroadcastModule wiring', () => {
   it('starts the local pub/sub and the HTTP broadcaster at boot, and stops both at shutdown', async () => {
-    const ctx = await contextFor(['--public']);
+    const ctx = await appContextFor(['--public']);
     const broadcasters = ctx.get<readonly Broadcaster[]>(BROADCASTERS);
     const pubsub = ctx.get<PubSub>(PUBSUB);
     expect(pubsub).toBeInstanceOf(LocalPubSub);
@@ -39,7 +28,7 @@ describe('BroadcastModule wiring', () => {
   });
 
   it('delivers what Ingest publishes to the hub, through the pub/sub, and tells the pub/sub which streams are active', async () => {
-    const ctx = await contextFor(['--public']);
+    const ctx = await appContextFor(['--public']);
     const calls = recordCalls(ctx.get<PubSub>(PUBSUB));
     const hub = ctx.get(Hub);
     const frames: string[] = [];
@@ -53,7 +42,7 @@ describe('BroadcastModule wiring', () => {
   });
 
   it('configures no broadcaster when http is not among broadcast_adapter', async () => {
-    const ctx = await contextFor(['--broadcast_adapter', '']);
+    const ctx = await appContextFor(['--broadcast_adapter', '']);
     expect(ctx.get(HTTP_BROADCASTER)).toBeNull();
     expect(ctx.get(BROADCASTERS)).toEqual([]);
     await ctx.close();
