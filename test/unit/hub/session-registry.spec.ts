@@ -61,6 +61,25 @@ describe('SessionRegistry identifiers index', () => {
     registry.remove(pending);
   });
 
+  it('keeps a lone holder, a growing group and a shrinking one consistent', () => {
+    const [a, b, c] = ['1', '2', '3'].map((sid) => new FakeSession(sid, 'u'));
+    const registry = registryWith(a);
+    registry.identified(a);
+    expect(registry.disconnectByIdentifiers('u', 'remote', true)).toBe(1);
+    a.isOpen = true;
+    registry.add(b);
+    registry.identified(b);
+    registry.add(c);
+    registry.identified(c);
+    registry.remove(b);
+    expect(registry.disconnectByIdentifiers('u', 'remote', true)).toBe(2);
+    registry.remove(a);
+    registry.remove(c);
+    c.isOpen = true;
+    expect(registry.disconnectByIdentifiers('u', 'remote', true)).toBe(0);
+    expect(b.disconnects).toEqual([]);
+  });
+
   it('looks up by identifiers instead of visiting every session', () => {
     const registry = new SessionRegistry();
     const others = Array.from({ length: 1000 }, (_, i) => new FakeSession(`s${i}`, `{"user":${i}}`));
