@@ -1,25 +1,78 @@
-import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
 import type { CableConfig } from '../config/cable-config.js';
+import { Hub } from '../hub/hub.js';
+import { SessionRegistry } from '../hub/session-registry.js';
+import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { BroadcastPipeline } from './broadcast-pipeline.js';
-import { broadcastAuthFor, httpBroadcastHandler } from './http.broadcaster.js';
 import { onExactPath } from '../http/exact-path.js';
+import { BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from './broadcast.tokens.js';
+import type { Broadcaster, BroadcastSink } from './broadcaster.js';
+import { broadcastAuthFor, HttpBroadcaster } from './http.broadcaster.js';
+import { Ingest } from './ingest.js';
+import { LocalPubSub } from './local.pubsub.js';
+import { NodeDelivery } from './node-delivery.js';
+import type { PubSub } from './pubsub.js';
 
-/** Inbound broadcasting: the pipeline plus the enabled adapters (HTTP). */
-@Module({ providers: [BroadcastPipeline], exports: [BroadcastPipeline] })
-export class BroadcastModule implements NestModule {
+/** The HTTP broadcaster when `http` is among `broadcast_adapter`, else null. */
+export function httpBroadcasterFor(config: CableConfig, logger: CableLogger): HttpBroadcaster | null {
+  if (!config.broadcastAdapter.includes('http')) return null;
+  return new HttpBroadcaster({
+    path: config.httpBroadcastPath,
+    auth: broadcastAuthFor(config.broadcastKey, config.public),
+    maxBodySize: config.httpBroadcastMaxBodySize,
+    logger,
+  });
+}
+
+/**
+ * Inbound broadcasting, layered as anycable's: broadcasters -> `Ingest` -> pub/sub ->
+ * `NodeDelivery` -> hub. Starts the pub/sub and every broadcaster at boot, feeds the
+ * hub's stream activity to the pub/sub, and stops them all once the gateway has drained.
+ */
+@Module({
+  providers: [
+    { provide: PUBSUB, useFactory: (): PubSub => new LocalPubSub() },
+    { provide: NodeDelivery, inject: [Hub, SessionRegistry, CABLE_LOGGER], useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger) => new NodeDelivery(hub, registry, logger) },
+    { provide: Ingest, inject: [PUBSUB], useFactory: (pubsub: PubSub) => new Ingest(pubsub) },
+    { provide: HTTP_BROADCASTER, inject: [CABLE_CONFIG, CABLE_LOGGER], useFactory: httpBroadcasterFor },
+    { provide: BROADCASTERS, inject: [HTTP_BROADCASTER], useFactory: (http: HttpBroadcaster | null): readonly Broadcaster[] => (http ? [http] : []) },
+  ],
+  exports: [Ingest, PUBSUB, BROADCASTERS],
+})
+export class BroadcastModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(CABLE_CONFIG) private readonly config: CableConfig,
-    @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
-    private readonly pipeline: BroadcastPipeline,
+    private readonly hub: Hub,
+    private readonly node: NodeDelivery,
+    private readonly ingest: Ingest,
+    @Inject(PUBSUB) private readonly pubsub: PubSub,
+    @Inject(BROADCASTERS) private readonly broadcasters: readonly Broadcaster[],
+    @Inject(HTTP_BROADCASTER) private readonly http: HttpBroadcaster | null,
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (!this.config.broadcastAdapter.includes('http')) return;
-    const auth = broadcastAuthFor(this.config.broadcastKey, this.config.public);
-    this.logger.logAt('info', 'HTTP broadcaster enabled', { path: this.config.httpBroadcastPath, auth: auth.kind });
-    const handler = httpBroadcastHandler({ auth, maxBodySize: this.config.httpBroadcastMaxBodySize, pipeline: this.pipeline, logger: this.logger });
-    consumer.apply(onExactPath(this.config.httpBroadcastPath, handler)).forRoutes({ path: this.config.httpBroadcastPath, method: RequestMethod.ALL });
+    if (!this.http) return;
+    consumer.apply(onExactPath(this.http.path, this.http.handle)).forRoutes({ path: this.http.path, method: RequestMethod.ALL });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pubsub.start((item) => this.node.deliver(item));
+    const pubsub = this.pubsub;
+    this.hub.observe({ streamActive: (stream) => pubsub.subscribe(stream), streamIdle: (stream) => pubsub.unsubscribe(stream) });
+    const throughPubSub: BroadcastSink = (items) => this.ingest.ingest(items);
+    // why: a fan-out broadcaster's message reaches every node already; re-publishing it would deliver it twice.
+    const localOnly: BroadcastSink = (items) => items.forEach((item) => this.node.deliver(item));
+    for (const broadcaster of this.broadcasters) await broadcaster.start(broadcaster.fanout ? localOnly : throughPubSub);
+  }
+
+  /** Every I/O edge this module owns, inbound first: for readiness reports, and the order they stop in. */
+  edges(): readonly AnyIoEdge[] {
+    return [...this.broadcasters, this.pubsub];
+  }
+
+  /** After the gateway's drain (beforeApplicationShutdown): the sessions are gone, so nothing is left to deliver. */
+  async onApplicationShutdown(): Promise<void> {
+    this.hub.observe(undefined);
+    for (const edge of this.edges()) await edge.stop();
   }
 }

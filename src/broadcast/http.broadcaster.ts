@@ -6,8 +6,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EdgeReadiness } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import type { BroadcastPipeline } from './broadcast-pipeline.js';
+import type { Broadcaster, BroadcastSink } from './broadcaster.js';
 import { parseBroadcastBody } from './publication.js';
 
 /** How HTTP broadcasts are authenticated. */
@@ -47,54 +48,115 @@ export function isJsonContentType(header: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-/** Build the request handler. */
-export function httpBroadcastHandler(opts: { auth: BroadcastAuth; maxBodySize: number; pipeline: BroadcastPipeline; logger: CableLogger }) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return reply(res, 405, 'use POST');
-    }
-    const { auth } = opts;
-    if (auth.kind === 'disabled') {
-      return reply(res, 401, 'HTTP broadcasting needs a key: set broadcast_key or secret (or run with --public for development)');
-    }
-    if (auth.kind === 'key' && !bearerMatches(req.headers.authorization, auth.key)) {
-      return reply(res, 401, 'invalid or missing Authorization: Bearer <broadcast_key>');
-    }
-    if (!isJsonContentType(req.headers['content-type'])) {
+/** Settings of the HTTP broadcaster. */
+export interface HttpBroadcasterOptions {
+  /** `http_broadcast_path`: the exact path it answers on, on the main HTTP server. */
+  path: string;
+  auth: BroadcastAuth;
+  /** `http_broadcast_max_body_size`, bytes. */
+  maxBodySize: number;
+  logger: CableLogger;
+}
+
+/**
+ * The `http` broadcaster (see file comment). Not fan-out: the node that receives a
+ * POST ingests it and the pub/sub spreads it. Its owner mounts `handle` on the main
+ * HTTP server; until `start` and after `stop` the endpoint answers 503.
+ */
+export class HttpBroadcaster implements Broadcaster {
+  readonly fanout = false;
+  private sink?: BroadcastSink;
+  private state: EdgeReadiness['state'] = 'starting';
+
+  constructor(private readonly options: HttpBroadcasterOptions) {}
+
+  /** The exact request path to mount `handle` on. */
+  get path(): string {
+    return this.options.path;
+  }
+
+  async start(sink: BroadcastSink): Promise<void> {
+    this.sink = sink;
+    this.state = 'up';
+    this.options.logger.logAt('info', 'HTTP broadcaster enabled', { path: this.options.path, auth: this.options.auth.kind });
+  }
+
+  async stop(): Promise<void> {
+    this.sink = undefined;
+    this.state = 'down';
+  }
+
+  readiness(): EdgeReadiness {
+    const detail = this.options.auth.kind === 'disabled' ? 'no broadcast_key: every request is refused (401)' : `POST ${this.options.path}`;
+    return { name: 'broadcaster:http', state: this.state, detail };
+  }
+
+  /** The request handler: answers every request routed to `path`. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const sink = this.sink;
+    if (!sink) {
       req.resume();
-      return reply(res, 415, 'Content-Type must be application/json');
+      return reply(res, 503, 'not accepting broadcasts (starting or shutting down)');
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > opts.maxBodySize) {
+    handleBroadcastRequest(req, res, this.options, sink);
+  };
+}
+
+/** Answers a request that must not be read (method, auth, type, declared size) and returns true; else false. */
+function refusedBeforeBody(req: IncomingMessage, res: ServerResponse, opts: HttpBroadcasterOptions): boolean {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    reply(res, 405, 'use POST');
+    return true;
+  }
+  const { auth } = opts;
+  if (auth.kind === 'disabled') {
+    reply(res, 401, 'HTTP broadcasting needs a key: set broadcast_key or secret (or run with --public for development)');
+    return true;
+  }
+  if (auth.kind === 'key' && !bearerMatches(req.headers.authorization, auth.key)) {
+    reply(res, 401, 'invalid or missing Authorization: Bearer <broadcast_key>');
+    return true;
+  }
+  if (!isJsonContentType(req.headers['content-type'])) {
+    req.resume();
+    reply(res, 415, 'Content-Type must be application/json');
+    return true;
+  }
+  if (Number(req.headers['content-length'] ?? 0) > opts.maxBodySize) {
+    reply(res, 413, `body larger than ${opts.maxBodySize} bytes`);
+    req.resume();
+    return true;
+  }
+  return false;
+}
+
+/** One request: refuse early, read the body up to the cap, parse, hand the items to `sink`, answer 201. */
+function handleBroadcastRequest(req: IncomingMessage, res: ServerResponse, opts: HttpBroadcasterOptions, sink: BroadcastSink): void {
+  if (refusedBeforeBody(req, res, opts)) return;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooBig = false;
+  req.on('data', (chunk: Buffer) => {
+    if (tooBig) return;
+    size += chunk.length;
+    if (size > opts.maxBodySize) {
+      tooBig = true;
       reply(res, 413, `body larger than ${opts.maxBodySize} bytes`);
-      req.resume();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooBig) return;
-      size += chunk.length;
-      if (size > opts.maxBodySize) {
-        tooBig = true;
-        reply(res, 413, `body larger than ${opts.maxBodySize} bytes`);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => undefined);
-    req.on('end', () => {
-      if (tooBig) return;
-      const parsed = parseBroadcastBody(Buffer.concat(chunks).toString('utf8'));
-      if (parsed.kind === 'invalid') {
-        opts.logger.logAt('warn', 'broadcast refused', { reason: parsed.reason });
-        return reply(res, parsed.reason.startsWith('malformed JSON') ? 400 : 422, parsed.reason);
-      }
-      const result = opts.pipeline.apply(parsed.items);
-      if (opts.logger.debugEnabled) opts.logger.logAt('debug', 'broadcast applied', { items: parsed.items.length, ...result });
-      reply(res, 201);
-    });
-  };
+    chunks.push(chunk);
+  });
+  req.on('error', () => undefined);
+  req.on('end', () => {
+    if (tooBig) return;
+    const parsed = parseBroadcastBody(Buffer.concat(chunks).toString('utf8'));
+    if (parsed.kind === 'invalid') {
+      opts.logger.logAt('warn', 'broadcast refused', { reason: parsed.reason });
+      return reply(res, parsed.reason.startsWith('malformed JSON') ? 400 : 422, parsed.reason);
+    }
+    sink(parsed.items);
+    if (opts.logger.debugEnabled) opts.logger.logAt('debug', 'broadcast accepted', { items: parsed.items.length });
+    reply(res, 201);
+  });
 }

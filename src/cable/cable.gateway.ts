@@ -6,9 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { Ingest } from '../broadcast/ingest.js';
 import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
-import type { Handshake } from '../auth/identification.js';
+import type { Handshake, IdentifyOutcome } from '../auth/identification.js';
 import { ChannelRouter } from '../channels/channel-router.js';
 import type { CableConfig } from '../config/cable-config.js';
 import { Hub } from '../hub/hub.js';
@@ -48,6 +49,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
     counters: Counters,
+    ingest: Ingest,
   ) {
     // why: one deps object shared by every session instead of an object and two closures per socket.
     this.sessionDeps = {
@@ -68,7 +70,8 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
         maxFragments: maxFragmentsFor(config.maxMessageSize),
       },
       onClosed: (session) => registry.remove(session),
-      publishWhisper: (stream, data, senderSid) => hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
+      // Whispers take the broadcasts' road (ingest -> pub/sub -> every node), so they cross nodes.
+      publishWhisper: (stream, data, senderSid) => ingest.publish({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
   }
 
@@ -103,9 +106,15 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     this.registry.add(session);
     const handshake = handshakeOf(sid, req);
     this.identification.identify(handshake).then(
-      (outcome) => session.identified(outcome),
-      (error: Error) => session.identified({ kind: 'error', detail: error.message }),
+      (outcome) => this.identified(session, outcome),
+      (error: Error) => this.identified(session, { kind: 'error', detail: error.message }),
     );
+  }
+
+  /** Apply the outcome; an accepted session joins the registry's identifiers index (remote disconnects). */
+  private identified(session: Session, outcome: IdentifyOutcome): void {
+    session.identified(outcome);
+    if (session.isOpen) this.registry.identified(session);
   }
 
   /**

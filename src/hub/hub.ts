@@ -30,19 +30,39 @@ export interface PublicationMeta {
   transient?: boolean;
 }
 
+/**
+ * Told when a stream gets its first local subscriber (active) or loses its last
+ * one (idle), so a pub/sub can subscribe per stream (anycable pubsub/redis.go
+ * subscribes to exactly the streams its node's clients watch). Called
+ * synchronously once the hub's indexes are consistent; must not throw and must
+ * not call back into the hub.
+ */
+export interface StreamObserver {
+  streamActive(stream: string): void;
+  streamIdle(stream: string): void;
+}
+
 /** Stream -> identifier -> subscribers, plus the reverse index per subscriber. */
 export class Hub {
   private readonly streams = new Map<string, Map<string, Set<Subscriber>>>();
   private readonly bySubscriber = new Map<Subscriber, Map<string, Set<string>>>();
+  // why one optional field: nobody observing costs one property read per transition, nothing per broadcast.
+  private observer?: StreamObserver;
 
   /** Number of streams with at least one subscriber. */
   get streamCount(): number {
     return this.streams.size;
   }
 
+  /** Set (or with undefined, clear) the one observer of stream activity. */
+  observe(observer: StreamObserver | undefined): void {
+    this.observer = observer;
+  }
+
   /** Add `subscriber` to `stream` under `identifier`; idempotent. */
   subscribe(subscriber: Subscriber, stream: string, identifier: string): void {
     let identifiers = this.streams.get(stream);
+    const becameActive = identifiers === undefined;
     if (!identifiers) this.streams.set(stream, (identifiers = new Map()));
     let subscribers = identifiers.get(identifier);
     if (!subscribers) identifiers.set(identifier, (subscribers = new Set()));
@@ -53,16 +73,18 @@ export class Hub {
     let ownStreams = own.get(identifier);
     if (!ownStreams) own.set(identifier, (ownStreams = new Set()));
     ownStreams.add(stream);
+    if (becameActive) this.observer?.streamActive(stream);
   }
 
   /** Remove `subscriber` from one stream of one identifier. */
   unsubscribe(subscriber: Subscriber, stream: string, identifier: string): void {
     const identifiers = this.streams.get(stream);
     const subscribers = identifiers?.get(identifier);
+    let becameIdle = false;
     if (subscribers) {
       subscribers.delete(subscriber);
       if (subscribers.size === 0) identifiers!.delete(identifier);
-      if (identifiers!.size === 0) this.streams.delete(stream);
+      if (identifiers!.size === 0) becameIdle = this.streams.delete(stream);
     }
     const own = this.bySubscriber.get(subscriber);
     const ownStreams = own?.get(identifier);
@@ -71,6 +93,7 @@ export class Hub {
       if (ownStreams.size === 0) own!.delete(identifier);
       if (own!.size === 0) this.bySubscriber.delete(subscriber);
     }
+    if (becameIdle) this.observer?.streamIdle(stream);
   }
 
   /** Remove `subscriber` from every stream of `identifier` (unsubscribe command). */

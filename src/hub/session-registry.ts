@@ -22,9 +22,22 @@ export function newSid(): string {
   return randomBytes(16).toString('base64url').slice(0, 21);
 }
 
+/** Disconnect `session` unless it is already closing; returns how many were disconnected (0 or 1). */
+function disconnectIfOpen(session: RegisteredSession, reason: DisconnectReason, reconnect: boolean): number {
+  if (!session.isOpen) return 0;
+  session.disconnect(reason, reconnect);
+  return 1;
+}
+
 /** The set of connected sessions. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
+  /**
+   * Identified sessions by their identifiers string, so a remote disconnect does not scan every session.
+   * why a bare session for one holder: identifiers are usually unique per connection (and always in
+   * noauth mode), and a Set per connection would cost about 200 bytes of idle heap each.
+   */
+  private readonly byIdentifiers = new Map<string, RegisteredSession | Set<RegisteredSession>>();
   private pingTimer?: NodeJS.Timeout;
   private draining = false;
 
@@ -51,12 +64,25 @@ export class SessionRegistry {
     return sid;
   }
 
+  /** Register a new connection (not yet identified). */
   add(session: RegisteredSession): void {
     this.sessions.set(session.sid, session);
   }
 
+  /** Index a session under its identifiers once identification accepted it (call once, while it is open). */
+  identified(session: RegisteredSession): void {
+    if (this.sessions.get(session.sid) !== session) return;
+    const held = this.byIdentifiers.get(session.identifiers);
+    if (held === undefined) this.byIdentifiers.set(session.identifiers, session);
+    else if (held instanceof Set) held.add(session);
+    else if (held !== session) this.byIdentifiers.set(session.identifiers, new Set([held, session]));
+  }
+
+  /** Forget a closed session (and its identifiers index entry). */
   remove(session: RegisteredSession): void {
     if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
+    const held = this.byIdentifiers.get(session.identifiers);
+    if (held === session || (held instanceof Set && held.delete(session) && held.size === 0)) this.byIdentifiers.delete(session.identifiers);
   }
 
   /** All sessions, for shutdown. */
@@ -64,15 +90,18 @@ export class SessionRegistry {
     return [...this.sessions.values()];
   }
 
-  /** Disconnect every open session whose identifiers string equals `identifiers` byte for byte. */
+  /**
+   * Disconnect every open session whose identifiers string equals `identifiers` byte for byte.
+   * anycable hub/hub.go `disconnectSessions` closes only the first one found; a user signed in
+   * twice expects both tabs closed, so all of them are.
+   */
   disconnectByIdentifiers(identifiers: string, reason: DisconnectReason, reconnect: boolean): number {
+    const held = this.byIdentifiers.get(identifiers);
+    if (held === undefined) return 0;
+    if (!(held instanceof Set)) return disconnectIfOpen(held, reason, reconnect);
     let count = 0;
-    for (const session of this.sessions.values()) {
-      if (session.isOpen && session.identifiers === identifiers) {
-        session.disconnect(reason, reconnect);
-        count++;
-      }
-    }
+    // why no copy: a session leaves the index on its socket's 'close' event, never inside disconnect().
+    for (const session of held) count += disconnectIfOpen(session, reason, reconnect);
     return count;
   }
 
@@ -88,6 +117,7 @@ export class SessionRegistry {
     this.pingTimer.unref();
   }
 
+  /** Stop the shared ping timer (shutdown). */
   stopPings(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;

@@ -1,3 +1,4 @@
+import type { EdgeReadiness, IoEdge } from '../../lifecycle/io-edge.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { JwksLoader } from './jwks-loader.js';
@@ -16,10 +17,12 @@ export interface JwksKeySourceOptions {
 /**
  * A cached JWKS: loaded at boot, refreshed on a timer and on demand when a
  * token names an unknown `kid` (key rotation at the issuer). A failed refresh
- * keeps the last good keys.
+ * keeps the last good keys. An I/O edge: readiness is `down` while the last load failed.
  */
-export class JwksKeySource implements KeyProvider {
+export class JwksKeySource implements KeyProvider, IoEdge {
   private current: readonly PublicKeyEntry[] = [];
+  /** Outcome of the last load: undefined before the first, else the error message or null on success. */
+  private lastError?: string | null;
   private lastOnDemand = -Infinity;
   private inFlight?: Promise<boolean>;
   private timer?: NodeJS.Timeout;
@@ -39,11 +42,17 @@ export class JwksKeySource implements KeyProvider {
     return this.current;
   }
 
-  /** First load plus the refresh timer. Resolves false (and logs) when the first load fails. */
-  async start(): Promise<boolean> {
-    const ok = await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs).unref();
-    return ok;
+  /** First load plus the refresh timer. A failed first load is logged and reported by `readiness()`; the timer retries. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer ??= setInterval(() => void this.refresh(), this.options.refreshMs).unref();
+  }
+
+  readiness(): EdgeReadiness {
+    const name = 'jwks';
+    if (this.lastError === undefined) return { name, state: 'starting' };
+    if (this.lastError !== null) return { name, state: 'down', detail: `${this.lastError}; serving ${this.current.length} previous keys` };
+    return { name, state: 'up', detail: `${this.current.length} keys` };
   }
 
   /**
@@ -64,8 +73,9 @@ export class JwksKeySource implements KeyProvider {
     return this.inFlight;
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private async loadOnce(): Promise<boolean> {
@@ -73,9 +83,11 @@ export class JwksKeySource implements KeyProvider {
       const { keys, skipped } = parseJwks(await this.loader.load());
       for (const reason of skipped) this.options.logger?.logAt('warn', 'JWKS key skipped', { location: this.loader.location, reason });
       this.current = keys;
+      this.lastError = null;
       this.options.logger?.logAt('debug', 'JWKS loaded', { location: this.loader.location, keys: keys.length });
       return true;
     } catch (error) {
+      this.lastError = (error as Error).message;
       this.options.logger?.logAt('error', 'JWKS load failed; keeping previous keys', { location: this.loader.location, error: (error as Error).message });
       return false;
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../../config/config.tokens.js';
 import type { CableConfig } from '../../config/cable-config.js';
+import type { AnyIoEdge } from '../../lifecycle/io-edge.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { JwksKeySource } from './jwks.key-source.js';
@@ -54,11 +55,20 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** The I/O edges this module owns (JWKS, replay store), for start, stop and readiness alike. */
+  edges(): readonly AnyIoEdge[] {
+    return [this.jwks, this.replayStore ?? undefined].filter((edge) => edge !== undefined);
+  }
+
   async onModuleInit(): Promise<void> {
     if (!this.identifier) return;
-    if (this.jwks) await this.jwks.start();
-    if (this.replayStore instanceof RedisReplayStore) {
-      await this.replayStore.connect().catch((error: Error) => this.logger.logAt('error', 'jwt replay store: Redis unreachable; single-use connections will fail until it is back', { error: error.message }));
+    await this.jwks?.start();
+    if (this.replayStore) {
+      await this.replayStore.start();
+      const replay = this.replayStore.readiness();
+      if (replay.state === 'down') {
+        this.logger.logAt('error', 'jwt replay store unreachable; single-use connections will fail until it is back', { store: replay.name, error: replay.detail ?? '' });
+      }
     }
     this.logger.logAt('info', 'jwt identification on', {
       param: this.settings.param,
@@ -70,8 +80,7 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.jwks?.stop();
-    await this.replayStore?.close();
+    await Promise.all(this.edges().map((edge) => edge.stop()));
   }
 }
 

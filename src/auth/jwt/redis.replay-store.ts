@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { EdgeReadiness } from '../../lifecycle/io-edge.js';
 import type { ReplayStore } from './replay-store.js';
 
 /** Default key prefix of replay entries. */
@@ -10,18 +11,32 @@ export const REPLAY_KEY_PREFIX = 'cablecar:jwt:used:';
  * Needs Redis >= 6.2 (PXAT).
  */
 export class RedisReplayStore implements ReplayStore {
-  readonly name = 'redis';
   private readonly redis: Redis;
+  /** Last connection error since the last `ready`, for `readiness()`. */
+  private lastError?: string;
+  private stopped = false;
 
   constructor(url: string, private readonly prefix = REPLAY_KEY_PREFIX) {
     // why: fail a handshake fast when Redis is gone instead of queueing it behind endless reconnects.
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000, connectionName: 'cablecar-jwt-replay' });
-    this.redis.on('error', () => undefined); // surfaced through rejected claims
+    // Surfaced through rejected claims and readiness(); ioredis keeps reconnecting on its own.
+    this.redis.on('error', (error: Error) => (this.lastError = error.message));
+    this.redis.on('ready', () => (this.lastError = undefined));
   }
 
-  /** Connect now (at boot) so the first handshake does not pay for it. */
-  async connect(): Promise<void> {
-    if (this.redis.status === 'wait') await this.redis.connect();
+  /** Connect now (at boot) so the first handshake does not pay for it. Resolves even when Redis is down: readiness says so. */
+  async start(): Promise<void> {
+    if (this.redis.status !== 'wait') return;
+    await this.redis.connect().catch((error: Error) => (this.lastError ??= error.message));
+  }
+
+  readiness(): EdgeReadiness {
+    const name = 'jwt-replay:redis';
+    const status = this.redis.status;
+    if (this.stopped || status === 'end') return { name, state: 'down', detail: 'stopped' };
+    if (status === 'ready') return { name, state: 'up' };
+    if (this.lastError !== undefined) return { name, state: 'down', detail: this.lastError };
+    return { name, state: 'starting', detail: status };
   }
 
   async claim(key: string, expiresAtMs: number): Promise<boolean> {
@@ -29,7 +44,8 @@ export class RedisReplayStore implements ReplayStore {
     return reply === 'OK';
   }
 
-  async close(): Promise<void> {
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

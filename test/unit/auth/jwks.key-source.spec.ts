@@ -22,13 +22,26 @@ describe('JwksKeySource', () => {
   it('loads at start and keeps the last good keys when a refresh fails', async () => {
     const loader = new StubLoader([jwks, new Error('HTTP 500'), 'not json']);
     const source = new JwksKeySource(loader, { refreshMs: 60_000 });
-    expect(await source.start()).toBe(true);
+    expect(source.readiness()).toEqual({ name: 'jwks', state: 'starting' });
+    await source.start();
+    expect(source.readiness()).toEqual({ name: 'jwks', state: 'up', detail: '5 keys' });
     const count = source.keys().length;
     expect(count).toBe(5);
     expect(await source.refresh()).toBe(false);
+    expect(source.readiness()).toEqual({ name: 'jwks', state: 'down', detail: 'HTTP 500; serving 5 previous keys' });
     expect(await source.refresh()).toBe(false);
     expect(source.keys()).toHaveLength(count);
-    source.stop();
+    await source.stop();
+  });
+
+  it('reports down after a failed first load and up once a timer refresh succeeds', async () => {
+    const source = new JwksKeySource(new StubLoader([new Error('ECONNREFUSED'), jwks]), { refreshMs: 60_000 });
+    await source.start();
+    expect(source.readiness()).toMatchObject({ state: 'down', detail: 'ECONNREFUSED; serving 0 previous keys' });
+    await source.refresh();
+    expect(source.readiness().state).toBe('up');
+    await source.stop();
+    await source.stop();
   });
 
   it('rate-limits refreshes triggered by unknown kids', async () => {
@@ -43,7 +56,7 @@ describe('JwksKeySource', () => {
     now = 10_000;
     expect(await source.refreshForUnknownKid()).toBe(true);
     expect(loader.loads).toBe(3);
-    source.stop();
+    await source.stop();
   });
 
   it('deduplicates concurrent refreshes', async () => {

@@ -18,6 +18,11 @@ function handshake(parts: { headers?: Record<string, string | string[]>; protoco
   };
 }
 
+/** The I/O-edge half of a replay-store double (the identifier only claims). */
+function edgeStub(name: string) {
+  return { start: async () => undefined, stop: async () => undefined, readiness: () => ({ name, state: 'up' as const }) };
+}
+
 describe('extractToken', () => {
   it('reads header, then anycable-token subprotocol, then query', () => {
     expect(extractToken(handshake({ headers: { 'x-jid': 'h' }, protocols: ['actioncable-v1-json', 'anycable-token.s'], query: 'jid=q' }), 'jid')).toEqual({ token: 'h', source: 'header' });
@@ -71,12 +76,12 @@ describe('JwtIdentifier', () => {
     expect(await id.identify(withToken(plain))).toMatchObject({ kind: 'accepted' });
     expect(await store.claim(replayKeyOf(plain, undefined), Date.now() + 1000)).toBe(false);
     expect(replayKeyOf(plain, undefined)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    await store.close();
+    await store.stop();
   });
 
   it('does not record expired or invalid tokens as used', async () => {
     const claims: string[] = [];
-    const store: ReplayStore = { name: 'spy', claim: async (key) => (claims.push(key), true), close: async () => undefined };
+    const store: ReplayStore = { ...edgeStub('spy'), claim: async (key) => (claims.push(key), true) };
     const id = make({ replayStore: store });
     await id.identify(withToken(vector('HS256 expired').token));
     await id.identify(withToken(vector('HS256 wrong secret').token));
@@ -84,7 +89,7 @@ describe('JwtIdentifier', () => {
   });
 
   it('lets a replay-store failure surface as an error (close 1011), not as unauthorized', async () => {
-    const store: ReplayStore = { name: 'down', claim: () => Promise.reject(new Error('ECONNREFUSED')), close: async () => undefined };
+    const store: ReplayStore = { ...edgeStub('down'), claim: () => Promise.reject(new Error('ECONNREFUSED')) };
     await expect(make({ replayStore: store }).identify(withToken(vector('HS256 valid').token))).rejects.toThrow('ECONNREFUSED');
   });
 

@@ -16,14 +16,23 @@ describe('MemoryReplayStore', () => {
     now = 9000;
     store.sweep();
     expect(store.size).toBe(0);
-    await store.close();
+    await store.stop();
   });
 
   it('does not remember keys that are already expired', async () => {
     const store = new MemoryReplayStore({ now: () => 10_000 });
     expect(await store.claim('old', 9_000)).toBe(true);
     expect(store.size).toBe(0);
-    await store.close();
+    await store.stop();
+  });
+
+  it('is an I/O edge that is always up and may be started and stopped twice', async () => {
+    const store = new MemoryReplayStore();
+    await store.start();
+    await store.start();
+    expect(store.readiness()).toEqual({ name: 'jwt-replay:memory', state: 'up', detail: '0 tokens remembered' });
+    await store.stop();
+    await store.stop();
   });
 });
 
@@ -38,10 +47,10 @@ describeRedis('RedisReplayStore (real Redis)', () => {
     a = new RedisReplayStore(TEST_REDIS_URL, prefix);
     b = new RedisReplayStore(TEST_REDIS_URL, prefix);
     admin = new Redis(TEST_REDIS_URL);
-    await Promise.all([a.connect(), b.connect()]);
+    await Promise.all([a.start(), b.start()]);
   });
   afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
+    await Promise.all([a.stop(), b.stop()]);
     admin.disconnect();
   });
 
@@ -69,6 +78,22 @@ describeRedis('RedisReplayStore (real Redis)', () => {
     // socket is already dead, and never clears it; with 0 it fires at once instead of holding Jest open for 2 s.
     const down = new RedisReplayStore('redis://127.0.0.1:1?disconnectTimeout=0');
     await expect(down.claim('k', Date.now() + 1000)).rejects.toThrow();
-    await down.close();
+    await down.stop();
+  });
+
+  it('reports readiness: starting before start, up once connected, down when stopped', async () => {
+    const store = new RedisReplayStore(TEST_REDIS_URL, prefix);
+    expect(store.readiness()).toMatchObject({ name: 'jwt-replay:redis', state: 'starting' });
+    await store.start();
+    expect(store.readiness()).toEqual({ name: 'jwt-replay:redis', state: 'up' });
+    await store.stop();
+    expect(store.readiness()).toMatchObject({ state: 'down' });
+  });
+
+  it('starts without throwing when Redis is unreachable and reports down with the error', async () => {
+    const down = new RedisReplayStore('redis://127.0.0.1:1');
+    await down.start();
+    expect(down.readiness()).toMatchObject({ name: 'jwt-replay:redis', state: 'down', detail: expect.stringContaining('ECONNREFUSED') });
+    await down.stop();
   });
 });

@@ -1,4 +1,4 @@
-import { Hub, type Subscriber } from '../../../src/hub/hub.js';
+import { Hub, type StreamObserver, type Subscriber } from '../../../src/hub/hub.js';
 
 class Recorder implements Subscriber {
   readonly frames: Buffer[] = [];
@@ -68,5 +68,80 @@ describe('Hub', () => {
     hub.subscribe(a, 's', 'id');
     for (let i = 0; i < 5; i++) hub.broadcast({ stream: 's', data: String(i) });
     expect(a.texts().map((t) => (t as { message: number }).message)).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+/** Records stream transitions, and checks the hub is consistent when it is told. */
+class TransitionLog implements StreamObserver {
+  readonly events: string[] = [];
+  constructor(private readonly hub: Hub) {}
+  streamActive(stream: string): void {
+    this.events.push(`active:${stream}:${this.hub.streamCount}`);
+  }
+  streamIdle(stream: string): void {
+    this.events.push(`idle:${stream}:${this.hub.streamCount}`);
+  }
+}
+
+describe('Hub stream observer', () => {
+  function observed() {
+    const hub = new Hub();
+    const log = new TransitionLog(hub);
+    hub.observe(log);
+    return { hub, log, events: log.events };
+  }
+
+  it('says active on the first local subscriber only, and idle when the last one leaves', () => {
+    const { hub, events } = observed();
+    const a = new Recorder('a');
+    const b = new Recorder('b');
+    hub.subscribe(a, 's', 'id1');
+    hub.subscribe(a, 's', 'id1');
+    hub.subscribe(a, 's', 'id2');
+    hub.subscribe(b, 's', 'id1');
+    expect(events).toEqual(['active:s:1']);
+    hub.unsubscribe(a, 's', 'id1');
+    hub.unsubscribe(a, 's', 'id2');
+    expect(events).toEqual(['active:s:1']);
+    hub.unsubscribe(b, 's', 'id1');
+    expect(events).toEqual(['active:s:1', 'idle:s:0']);
+    hub.unsubscribe(b, 's', 'id1');
+    expect(events).toHaveLength(2);
+  });
+
+  it('reports idle streams through unsubscribeIdentifier, leaving streams other identifiers still hold', () => {
+    const { hub, events } = observed();
+    const a = new Recorder('a');
+    hub.subscribe(a, 's1', 'id1');
+    hub.subscribe(a, 's2', 'id1');
+    hub.subscribe(a, 's2', 'id2');
+    hub.unsubscribeIdentifier(a, 'id1');
+    expect(events).toEqual(['active:s1:1', 'active:s2:2', 'idle:s1:1']);
+  });
+
+  it('reports every stream idle through removeSubscriber, once each', () => {
+    const { hub, events } = observed();
+    const a = new Recorder('a');
+    const b = new Recorder('b');
+    hub.subscribe(a, 's1', 'id1');
+    hub.subscribe(a, 's2', 'id1');
+    hub.subscribe(a, 's3', 'id2');
+    hub.subscribe(b, 's3', 'id2');
+    events.length = 0;
+    hub.removeSubscriber(a);
+    expect(events).toEqual(['idle:s1:2', 'idle:s2:1']);
+    hub.removeSubscriber(b);
+    expect(events).toEqual(['idle:s1:2', 'idle:s2:1', 'idle:s3:0']);
+    expect(hub.streamCount).toBe(0);
+  });
+
+  it('is told nothing once the observer is cleared, and broadcasts never reach it', () => {
+    const { hub, events } = observed();
+    const a = new Recorder('a');
+    hub.subscribe(a, 's', 'id');
+    hub.broadcast({ stream: 's', data: '1' });
+    hub.observe(undefined);
+    hub.removeSubscriber(a);
+    expect(events).toEqual(['active:s:1']);
   });
 });
