@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCable, type RunningCable } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadCableConfig } from '../../src/capabilities.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
 
 /** A running test server plus its captured log lines. */
@@ -18,7 +18,7 @@ export interface TestApp extends RunningCable {
  * port 0, no config file is read; logs are captured in memory (debug level).
  */
 export async function startApp(flags: string[] = [], env: Record<string, string> = {}): Promise<TestApp> {
-  const outcome = loadConfig({
+  const outcome = loadCableConfig({
     argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
     env,
     cwd: mkdtempSync(join(tmpdir(), 'cablecar-')),

@@ -6,6 +6,7 @@ import { HMAC_ALGORITHMS, type JwtAlgorithm } from '../../../src/auth/jwt/jwt-al
 import { JwtVerifier } from '../../../src/auth/jwt/jwt.verifier.js';
 import { parsePemPublicKey, PublicKeySet } from '../../../src/auth/jwt/public-keys.js';
 import { runTokenCommand } from '../../../src/auth/jwt/token.command.js';
+import { loadCableConfig } from '../../../src/capabilities.js';
 import { issueToken } from '../../../src/auth/jwt/token-issuer.js';
 import { keyFile } from './jwt-fixtures.js';
 
@@ -59,7 +60,7 @@ describe('cablecar token command', () => {
   const run = (argv: string[], env: Record<string, string> = {}) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd: mkdtempSync(join(tmpdir(), 'cablecar-token-')) }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) });
+    const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd: mkdtempSync(join(tmpdir(), 'cablecar-token-')) }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) }, loadCableConfig);
     return { code, out: out.join(''), err: err.join('') };
   };
 
