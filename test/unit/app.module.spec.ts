@@ -5,24 +5,17 @@ import { AppModule } from '../../src/app.module.js';
 import { IdentificationChain } from '../../src/auth/identification-chain.js';
 import { JWT_SETTINGS } from '../../src/auth/jwt/jwt.tokens.js';
 import { BROADCAST_SETTINGS } from '../../src/broadcast/broadcast.tokens.js';
-import { CAPABILITIES, loadCableConfig } from '../../src/capabilities.js';
+import { CAPABILITIES } from '../../src/capabilities.js';
 import { ChannelRouter } from '../../src/channels/channel-router.js';
 import * as configTokens from '../../src/config/config.tokens.js';
 import { APP_SETTINGS, LIMITS_SETTINGS, LOGGING_SETTINGS, REDIS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../../src/config/config.tokens.js';
 import { Hub } from '../../src/hub/hub.js';
-import { CableLogger } from '../../src/logging/cable-logger.js';
 import { STREAMS_SETTINGS } from '../../src/signed-streams/signed-streams.tokens.js';
-
-function load(argv: string[], env: Record<string, string> = {}) {
-  const outcome = loadCableConfig({ argv: ['--ignore-config-path', ...argv], env, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(`bad config: ${JSON.stringify(outcome)}`);
-  return outcome.config;
-}
+import { quietLogger, testConfig } from '../support/modules.js';
 
 async function contextFor(argv: string[], env: Record<string, string> = {}) {
-  const config = load(argv, env);
-  const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  return NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
+  const logger = quietLogger();
+  return NestFactory.createApplicationContext(AppModule.forRoot(testConfig(argv, env).config, logger), { logger });
 }
 
 describe('AppModule wiring', () => {
@@ -42,7 +35,7 @@ describe('AppModule wiring', () => {
   });
 
   it('provides each slice, frozen, under its own token and no whole-config token', async () => {
-    const config = load(['--port', '9001']);
+    const { config } = testConfig(['--port', '9001']);
     const ctx = await contextFor(['--port', '9001']);
     const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, streams: STREAMS_SETTINGS, logging: LOGGING_SETTINGS };
     expect(Object.keys(tokens).sort()).toEqual(CAPABILITIES.map((c) => c.name).sort());

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, JWT_RANK } from '../../../src/auth/auth.module.js';
 import { IdentificationChain } from '../../../src/auth/identification-chain.js';
@@ -7,18 +6,13 @@ import { JwtAuth } from '../../../src/auth/jwt/jwt.module.js';
 import { MemoryReplayStore } from '../../../src/auth/jwt/memory.replay-store.js';
 import { RedisReplayStore } from '../../../src/auth/jwt/redis.replay-store.js';
 import { JWT_REPLAY_STORE, JWT_SETTINGS } from '../../../src/auth/jwt/jwt.tokens.js';
-import { loadCableConfig } from '../../../src/capabilities.js';
-import { CableConfigModule } from '../../../src/config/cable-config.module.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
 async function boot(argv: string[]) {
-  const outcome = loadCableConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
-  const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  @Module({ imports: [CableConfigModule.forRoot(outcome.config, logger), AuthModule] })
-  class RootModule {}
-  const ref = await NestFactory.createApplicationContext(RootModule, { logger });
-  return Object.assign(ref, { config: outcome.config });
+  const { config } = testConfig(argv);
+  const logger = quietLogger();
+  const ref = await NestFactory.createApplicationContext(rootModuleWith(config, logger, [AuthModule]), { logger });
+  return Object.assign(ref, { config });
 }
 
 describe('JwtModule wiring', () => {

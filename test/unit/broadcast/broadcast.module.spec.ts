@@ -1,21 +1,14 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BroadcastModule } from '../../../src/broadcast/broadcast.module.js';
-import { loadCableConfig } from '../../../src/capabilities.js';
-import { CableConfigModule } from '../../../src/config/cable-config.module.js';
 import { HubModule } from '../../../src/hub/hub.module.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
 /** BroadcastModule alone, with its slice, listening on a free port. */
 async function boot(argv: string[]) {
-  const outcome = loadCableConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
-  const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  @Module({ imports: [CableConfigModule.forRoot(outcome.config, logger), HubModule, BroadcastModule] })
-  class RootModule {}
-  const app = await NestFactory.create(RootModule, { logger, bodyParser: false });
+  const logger = quietLogger();
+  const app = await NestFactory.create(rootModuleWith(testConfig(argv).config, logger, [HubModule, BroadcastModule]), { logger, bodyParser: false });
   await app.listen(0, '127.0.0.1');
   const post = (path: string, key?: string) =>
     fetch(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}${path}`, {

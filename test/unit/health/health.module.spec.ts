@@ -1,20 +1,13 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadCableConfig } from '../../../src/capabilities.js';
-import { CableConfigModule } from '../../../src/config/cable-config.module.js';
 import { HEALTH_BODY, HealthModule } from '../../../src/health/health.module.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
 describe('HealthModule wiring', () => {
   it('serves liveness on health-path from the server slice', async () => {
-    const outcome = loadCableConfig({ argv: ['--ignore-config-path', '--health-path', '/up'], env: {}, cwd: '/' });
-    if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
-    const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-    @Module({ imports: [CableConfigModule.forRoot(outcome.config, logger), HealthModule] })
-    class RootModule {}
-    const app = await NestFactory.create(RootModule, { logger });
+    const logger = quietLogger();
+    const app = await NestFactory.create(rootModuleWith(testConfig(['--health-path', '/up']).config, logger, [HealthModule]), { logger });
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const up = await fetch(`${base}/up`);

@@ -2,20 +2,18 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../../src/app.module.js';
 import { ChannelRouter } from '../../../src/channels/channel-router.js';
-import { loadCableConfig } from '../../../src/capabilities.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
 import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
 import { SignedStreamChannel } from '../../../src/signed-streams/signed-stream.channel.js';
 import { SignedStreams } from '../../../src/signed-streams/signed-streams.service.js';
 import { STREAMS_SETTINGS } from '../../../src/signed-streams/signed-streams.tokens.js';
+import { quietLogger, testConfig } from '../../support/modules.js';
 
 async function contextFor(argv: string[], env: Record<string, string> = {}) {
-  const outcome = loadCableConfig({ argv: ['--ignore-config-path', ...argv], env, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(`bad config: ${JSON.stringify(outcome)}`);
+  const { config, warnings } = testConfig(argv, env);
   const lines: string[] = [];
-  const logger = new CableLogger({ level: 'info', format: 'json', write: (line) => lines.push(line) });
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger });
-  return { ctx, lines, warnings: outcome.warnings, config: outcome.config };
+  const logger = quietLogger(lines);
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
+  return { ctx, lines, warnings, config };
 }
 
 describe('SignedStreamsModule wiring', () => {
