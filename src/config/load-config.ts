@@ -63,17 +63,7 @@ export function loadConfig<const C extends readonly AnyCapability[]>(sources: Co
   const { values, configFile } = readOptionValues(sources, flags, options, problems, warnings);
   warnings.push(...unknownEnvWarnings(sources.env, readableEnvNames(options)));
 
-  const instances = new Map<string, Record<string, unknown>>();
-  const invalidSlices = new Set<string>();
-  for (const capability of schema.capabilities) {
-    const instance = new capability.options() as Record<string, unknown>;
-    for (const [def, value] of values) if (def.slice === capability.name && value !== undefined) instance[def.property] = value;
-    const found = validationProblems(instance, options.filter((d) => d.slice === capability.name));
-    if (found.length > 0) invalidSlices.add(capability.name);
-    problems.push(...found);
-    instances.set(capability.name, instance);
-  }
-
+  const { instances, invalidSlices } = buildSliceOptions(schema.capabilities, options, values, problems);
   const resolved = resolveAll(schema.capabilities, instances, invalidSlices);
   problems.push(...resolved.problems);
   warnings.push(...resolved.warnings);
@@ -90,6 +80,21 @@ export function loadConfig<const C extends readonly AnyCapability[]>(sources: Co
     settings: resolved.settings as SettingsOf<C>,
   });
   return { kind: 'ok', config, warnings, printConfig: flags.get('print_config') === 'true', configFile };
+}
+
+/** Each slice's options object (defaults, then the values read), validated; `invalidSlices` names those with problems. */
+function buildSliceOptions(capabilities: readonly AnyCapability[], options: readonly SchemaOption[], values: ReadonlyMap<SchemaOption, unknown>, problems: string[]) {
+  const instances = new Map<string, Record<string, unknown>>();
+  const invalidSlices = new Set<string>();
+  for (const capability of capabilities) {
+    const instance = new capability.options() as Record<string, unknown>;
+    for (const [def, value] of values) if (def.slice === capability.name && value !== undefined) instance[def.property] = value;
+    const found = validationProblems(instance, options.filter((d) => d.slice === capability.name));
+    if (found.length > 0) invalidSlices.add(capability.name);
+    problems.push(...found);
+    instances.set(capability.name, instance);
+  }
+  return { instances, invalidSlices };
 }
 
 /** class-validator problems of one slice's options, named by option. */

@@ -75,7 +75,10 @@ describe('ConfigService for user extensions', () => {
       expect(everything).not.toContain('redis-password');
       await ctx.close();
     } finally {
-      for (const key of Object.keys(secrets)) if (!(key in saved)) delete process.env[key];
+      for (const key of Object.keys(secrets)) {
+        if (key in saved) process.env[key] = saved[key];
+        else delete process.env[key];
+      }
     }
   });
 });

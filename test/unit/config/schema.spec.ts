@@ -1,11 +1,12 @@
 import { IsInt } from 'class-validator';
 import { CAPABILITIES } from '../../../src/capabilities.js';
+import { ANYCABLE_GO_ONLY_OPTIONS, RAILS_ONLY_OPTIONS, SHARED_WITH_RAILS_OPTIONS } from '../../../src/config/anycable-names.js';
 import { appCapability } from '../../../src/config/app.options.js';
 import { defineCapability, resolvedOk } from '../../../src/config/capability.js';
-import { schemaMistakes } from '../../../src/config/config-schema.js';
+import { schemaMistakes, schemaOptions } from '../../../src/config/config-schema.js';
 import { deepFreeze } from '../../../src/config/deep-freeze.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { Option } from '../../../src/config/option.decorator.js';
+import { loadConfig, readableEnvNames } from '../../../src/config/load-config.js';
+import { envNameFor, Option } from '../../../src/config/option.decorator.js';
 import { redisCapability } from '../../../src/config/redis.options.js';
 import { serverCapability } from '../../../src/config/server.options.js';
 
@@ -19,6 +20,13 @@ const clash = defineCapability({ name: 'clash', options: PortClashOptions, token
 describe('the config schema', () => {
   it("has one owner for every option name, env variable, TOML key and property, and includes the shared slices", () => {
     expect(schemaMistakes(CAPABILITIES)).toEqual([]);
+  });
+
+  it('lists as not implemented only names cablecar does not read, each once', () => {
+    const unread = [...ANYCABLE_GO_ONLY_OPTIONS, ...SHARED_WITH_RAILS_OPTIONS, ...RAILS_ONLY_OPTIONS].map(envNameFor);
+    expect(new Set(unread).size).toBe(unread.length);
+    const read = new Set(readableEnvNames(schemaOptions(CAPABILITIES)));
+    expect(unread.filter((name) => read.has(name))).toEqual([]);
   });
 
   it('finds a clash or a missing shared slice, and the loader refuses such a schema', () => {
