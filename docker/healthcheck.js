@@ -6,17 +6,17 @@
  *
  *   node docker/healthcheck.js            (from the app directory, /app in the image)
  */
-import { loadConfig } from '../dist/config/load-config.js';
+import { loadCableConfig } from '../dist/capabilities.js';
 
 /** Wildcard listen addresses are checked through loopback. */
 const LOOPBACK = { '0.0.0.0': '127.0.0.1', '::': '::1', '': '127.0.0.1' };
 
-const outcome = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+const outcome = loadCableConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
 if (outcome.kind !== 'ok') {
   console.log(`healthcheck: cannot read the configuration (${outcome.kind === 'invalid' ? outcome.problems.join('; ') : 'help requested'})`);
   process.exit(1);
 }
-const { host, port, healthPath } = outcome.config;
+const { host, port, healthPath } = outcome.config.settings.server;
 const target = LOOPBACK[host] ?? host;
 const url = `http://${target.includes(':') ? `[${target}]` : target}:${port}${healthPath}`;
 try {

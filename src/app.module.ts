@@ -3,17 +3,21 @@ import { AuthModule } from './auth/auth.module.js';
 import { BroadcastModule } from './broadcast/broadcast.module.js';
 import { CableModule } from './cable/cable.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
-import type { CableConfig } from './config/cable-config.js';
+import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub/hub.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 
-/** Root module: the frozen config plus one module per capability. `extraImports` lets users add their own Nest modules. */
+/**
+ * Root module: the config module (each slice under its own token) plus one
+ * module per capability. `extraImports` lets users add their own Nest modules.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: Readonly<CableConfig>, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+  /** The application for one loaded config. */
+  static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],

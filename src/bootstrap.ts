@@ -1,6 +1,7 @@
 /**
  * Builds and starts the Nest application for a loaded config. Used by
- * `main.ts` and by the e2e tests (which boot the real app on port 0).
+ * `main.ts` and by the e2e tests (which boot the real app on port 0). Reads the
+ * `server`, `ws` and `logging` slices; every module gets its own slice by DI.
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,8 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { CableWsAdapter } from './cable/cable.ws-adapter.js';
-import type { CableConfig } from './config/cable-config.js';
+import type { CableConfig } from './capabilities.js';
+import type { LoggingSettings } from './config/logging.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
@@ -28,9 +30,15 @@ export interface StartOptions {
   imports?: ModuleMetadata['imports'];
 }
 
+/** The application logger for the `logging` slice. */
+export function loggerFor(logging: LoggingSettings): CableLogger {
+  return new CableLogger({ level: logging.level, format: logging.format });
+}
+
 /** Create, wire and listen. */
-export async function startCable(config: Readonly<CableConfig>, options: StartOptions = {}): Promise<RunningCable> {
-  const logger = options.logger ?? new CableLogger({ level: config.logLevel, format: config.logFormat });
+export async function startCable(config: CableConfig, options: StartOptions = {}): Promise<RunningCable> {
+  const { server, ws } = config.settings;
+  const logger = options.logger ?? loggerFor(config.settings.logging);
   const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports), {
     logger,
     bodyParser: false,
@@ -39,10 +47,10 @@ export async function startCable(config: Readonly<CableConfig>, options: StartOp
   const registry = app.get(SessionRegistry);
   app.useWebSocketAdapter(
     new CableWsAdapter(app, {
-      paths: config.path,
-      allowedOrigins: config.allowedOrigins,
-      maxMessageSize: config.maxMessageSize,
-      maxConn: config.maxConn,
+      paths: server.paths,
+      allowedOrigins: server.allowedOrigins,
+      maxMessageSize: ws.maxMessageSize,
+      maxConn: server.maxConn,
       logger,
       connectionCount: () => registry.size,
       accepting: () => registry.accepting,
@@ -51,12 +59,12 @@ export async function startCable(config: Readonly<CableConfig>, options: StartOp
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   try {
-    await app.listen(config.port, config.host);
+    await app.listen(server.port, server.host);
   } catch (error) {
     await app.close().catch(() => undefined);
-    throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${server.host}:${server.port}: ${(error as Error).message}`);
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.logAt('info', 'cablecar listening', { host: config.host, port, paths: config.path.join(',') });
+  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(',') });
   return { app, port, logger, close: () => app.close() };
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /** Production entry: `node dist/main.js [--option value ...]`, or `node dist/main.js token ...` to issue a JWT. */
-import { describeConfig, loadConfig } from './config/load-config.js';
-import { startCable, type RunningCable } from './bootstrap.js';
+import { loadCableConfig } from './capabilities.js';
+import { describeConfig } from './config/describe-config.js';
+import { loggerFor, startCable, type RunningCable } from './bootstrap.js';
 import { runTokenCommand } from './auth/jwt/token.command.js';
 
 async function main(): Promise<void> {
-  const outcome = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  const outcome = loadCableConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
   switch (outcome.kind) {
     case 'help':
       process.stdout.write(outcome.text + '\n');
@@ -22,9 +23,11 @@ async function main(): Promise<void> {
     process.stdout.write(describeConfig(outcome.config) + '\n');
     return;
   }
-  const running = await startCable(outcome.config);
-  exitOnSignals(running, outcome.config.shutdownTimeout);
-  for (const warning of outcome.warnings) running.logger.logAt('warn', warning);
+  // Warnings first, so they are seen even when listening fails.
+  const logger = loggerFor(outcome.config.settings.logging);
+  for (const warning of outcome.warnings) logger.logAt('warn', warning);
+  const running = await startCable(outcome.config, { logger });
+  exitOnSignals(running, outcome.config.settings.server.shutdownTimeoutMs);
   if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
   running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
 }
@@ -34,13 +37,13 @@ async function main(): Promise<void> {
  * close, exit 0. Nest's own shutdown hooks re-raise the signal, which makes the
  * process die by signal instead; a second signal kills at once.
  */
-function exitOnSignals(running: RunningCable, shutdownTimeoutSeconds: number): void {
+function exitOnSignals(running: RunningCable, shutdownTimeoutMs: number): void {
   const onSignal = (signal: NodeJS.Signals) => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     running.logger.logAt('info', 'shutting down', { signal });
     // Backstop: the drain ends at shutdown_timeout; the rest (HTTP close) must not hold the exit.
-    setTimeout(() => process.exit(0), shutdownTimeoutSeconds * 1000 + 5000).unref();
+    setTimeout(() => process.exit(0), shutdownTimeoutMs + 5000).unref();
     running.close().then(
       () => process.exit(0),
       (error: Error) => {
@@ -54,7 +57,7 @@ function exitOnSignals(running: RunningCable, shutdownTimeoutSeconds: number): v
 }
 
 if (process.argv[2] === 'token') {
-  process.exitCode = runTokenCommand({ argv: process.argv.slice(3), env: process.env, cwd: process.cwd() }, process.stdout, process.stderr);
+  process.exitCode = runTokenCommand({ argv: process.argv.slice(3), env: process.env, cwd: process.cwd() }, process.stdout, process.stderr, loadCableConfig);
 } else {
   main().catch((error: Error) => {
     process.stderr.write(`cablecar: failed to start: ${error.message}\n`);

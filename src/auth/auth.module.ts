@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG } from '../config/config.tokens.js';
-import type { CableConfig } from '../config/cable-config.js';
+import type { AppSettings } from '../config/app.options.js';
+import { APP_SETTINGS } from '../config/config.tokens.js';
 import { IdentificationChain } from './identification-chain.js';
 import { NoauthIdentifier } from './noauth.identifier.js';
 import { JwtAuth, JwtModule } from './jwt/jwt.module.js';
@@ -14,19 +14,19 @@ export const NOAUTH_RANK = 90;
 /**
  * Connection identification. Owns the chain; registers the JWT step when a
  * JWT secret / key is configured and the noauth step when `noauth` / `public`
- * is on. Other modules (RPC) add their steps.
+ * is on (the `app` slice). Other modules (RPC) add their steps.
  */
 @Global()
 @Module({ imports: [JwtModule], providers: [IdentificationChain], exports: [IdentificationChain] })
 export class AuthModule implements OnModuleInit {
   constructor(
-    @Inject(CABLE_CONFIG) private readonly config: CableConfig,
+    @Inject(APP_SETTINGS) private readonly app: AppSettings,
     private readonly chain: IdentificationChain,
     private readonly jwt: JwtAuth,
   ) {}
 
   onModuleInit(): void {
     if (this.jwt.identifier) this.chain.register(this.jwt.identifier, JWT_RANK);
-    if (this.config.noauth) this.chain.register(new NoauthIdentifier(), NOAUTH_RANK);
+    if (this.app.noauth) this.chain.register(new NoauthIdentifier(), NOAUTH_RANK);
   }
 }

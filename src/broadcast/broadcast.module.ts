@@ -1,28 +1,24 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
-import type { CableConfig } from '../config/cable-config.js';
+import { CABLE_LOGGER } from '../config/config.tokens.js';
 import { Hub } from '../hub/hub.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { onExactPath } from '../http/exact-path.js';
-import { BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from './broadcast.tokens.js';
+import type { BroadcastSettings } from './broadcast.options.js';
+import { BROADCAST_SETTINGS, BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from './broadcast.tokens.js';
 import type { Broadcaster, BroadcastSink } from './broadcaster.js';
-import { broadcastAuthFor, HttpBroadcaster } from './http.broadcaster.js';
+import { HttpBroadcaster } from './http.broadcaster.js';
 import { Ingest } from './ingest.js';
 import { LocalPubSub } from './local.pubsub.js';
 import { NodeDelivery } from './node-delivery.js';
 import type { PubSub } from './pubsub.js';
 
 /** The HTTP broadcaster when `http` is among `broadcast_adapter`, else null. */
-export function httpBroadcasterFor(config: CableConfig, logger: CableLogger): HttpBroadcaster | null {
-  if (!config.broadcastAdapter.includes('http')) return null;
-  return new HttpBroadcaster({
-    path: config.httpBroadcastPath,
-    auth: broadcastAuthFor(config.broadcastKey, config.public),
-    maxBodySize: config.httpBroadcastMaxBodySize,
-    logger,
-  });
+export function httpBroadcasterFor(settings: BroadcastSettings, logger: CableLogger): HttpBroadcaster | null {
+  const { http } = settings;
+  if (!http) return null;
+  return new HttpBroadcaster({ path: http.path, auth: http.auth, maxBodySize: http.maxBodySize, logger });
 }
 
 /**
@@ -35,7 +31,7 @@ export function httpBroadcasterFor(config: CableConfig, logger: CableLogger): Ht
     { provide: PUBSUB, useFactory: (): PubSub => new LocalPubSub() },
     { provide: NodeDelivery, inject: [Hub, SessionRegistry, CABLE_LOGGER], useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger) => new NodeDelivery(hub, registry, logger) },
     { provide: Ingest, inject: [PUBSUB], useFactory: (pubsub: PubSub) => new Ingest(pubsub) },
-    { provide: HTTP_BROADCASTER, inject: [CABLE_CONFIG, CABLE_LOGGER], useFactory: httpBroadcasterFor },
+    { provide: HTTP_BROADCASTER, inject: [BROADCAST_SETTINGS, CABLE_LOGGER], useFactory: httpBroadcasterFor },
     { provide: BROADCASTERS, inject: [HTTP_BROADCASTER], useFactory: (http: HttpBroadcaster | null): readonly Broadcaster[] => (http ? [http] : []) },
   ],
   exports: [Ingest, PUBSUB, BROADCASTERS],

@@ -1,5 +1,7 @@
 /** DI tokens of inbound broadcasting (override them in tests or extensions). */
 
+/** The frozen `BroadcastSettings` (the `broadcast` slice), resolved once by the config loader. */
+export const BROADCAST_SETTINGS = Symbol('BROADCAST_SETTINGS');
 /** The node-to-node `PubSub` (default `LocalPubSub`). */
 export const PUBSUB = Symbol('PUBSUB');
 /** Every configured `Broadcaster` (`broadcast_adapter`), started at boot and stopped at shutdown. */

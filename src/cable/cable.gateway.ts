@@ -11,10 +11,12 @@ import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
 import type { Handshake, IdentifyOutcome } from '../auth/identification.js';
 import { ChannelRouter } from '../channels/channel-router.js';
-import type { CableConfig } from '../config/cable-config.js';
+import { CABLE_LOGGER, LIMITS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../config/config.tokens.js';
+import type { LimitsSettings } from '../config/limits.options.js';
+import type { ServerSettings } from '../config/server.options.js';
+import type { WsSettings } from '../config/ws.options.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
 import { Counters } from '../metrics/counters.js';
 import { CLOSE_INTERNAL_ERROR } from '../protocol/disconnect-reasons.js';
 import { maxFragmentsFor } from './frame-guard.js';
@@ -37,12 +39,15 @@ export function handshakeOf(sid: string, req: IncomingMessage): Handshake {
   };
 }
 
+/** Accepts sessions; reads the `server`, `ws` and `limits` slices. */
 @WebSocketGateway()
 export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sessionDeps: SessionDeps;
 
   constructor(
-    @Inject(CABLE_CONFIG) private readonly config: CableConfig,
+    @Inject(SERVER_SETTINGS) private readonly server: ServerSettings,
+    @Inject(WS_SETTINGS) private readonly ws: WsSettings,
+    @Inject(LIMITS_SETTINGS) limits: LimitsSettings,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
     hub: Hub,
     private readonly router: ChannelRouter,
@@ -58,16 +63,11 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
       logger,
       counters,
       limits: {
-        maxPendingSize: config.wsMaxPendingSize,
-        maxSubscriptions: config.maxSubscriptions,
-        maxIdentifiersPerStream: config.maxIdentifiersPerStream,
-        commandRate: config.commandRate,
-        commandBurst: config.commandBurst,
-        whisperRate: config.whisperRate,
-        whisperBurst: config.whisperBurst,
+        ...limits,
+        maxPendingSize: ws.maxPendingSize,
         // why: the socket is paused while busy, so only what `ws` already read can pile up.
-        maxBacklogBytes: Math.max(4 * config.maxMessageSize, 256 * 1024),
-        maxFragments: maxFragmentsFor(config.maxMessageSize),
+        maxBacklogBytes: Math.max(4 * ws.maxMessageSize, 256 * 1024),
+        maxFragments: maxFragmentsFor(ws.maxMessageSize),
       },
       onClosed: (session) => registry.remove(session),
       // Whispers take the broadcasts' road (ingest -> pub/sub -> every node), so they cross nodes.
@@ -76,9 +76,9 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   }
 
   onApplicationBootstrap(): void {
-    this.registry.startPings(this.config.pingInterval, this.config.pingTimestampPrecision);
+    this.registry.startPings(this.ws.pingIntervalSeconds, this.ws.pingTimestampPrecision);
     this.logger.logAt('info', 'cable gateway ready', {
-      paths: this.config.path.join(','),
+      paths: this.server.paths.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
       channels: this.router.localChannels().join(',') || '(none)',
     });
@@ -128,7 +128,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     if (sessions.length === 0) return;
     this.logger.logAt('info', 'shutting down: disconnecting sessions', { sessions: sessions.length });
     for (const session of sessions) session.disconnect('server_restart', true);
-    const deadline = Date.now() + this.config.shutdownTimeout * 1000;
+    const deadline = Date.now() + this.server.shutdownTimeoutMs;
     while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const left = this.registry.all();
     if (left.length === 0) return;

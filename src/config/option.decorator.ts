@@ -1,8 +1,9 @@
 /**
- * `@Option()` declares a configuration option on the config schema class: its
- * AnyCable name, value kind, TOML location and description. Together with the
- * class-validator decorators beside it, this is the one schema every input
- * (CLI flags, env, `anycable.toml`) and the generated docs are derived from.
+ * `@Option()` declares a configuration option on a capability's options class:
+ * its AnyCable name, value kind, TOML location and description. Together with
+ * the class-validator decorators beside it, the options classes of every
+ * capability form the one schema every input (CLI flags, env, `anycable.toml`),
+ * `--help`, `--print-config` and the generated docs are derived from.
  */
 
 /** How a raw string (env, CLI) is turned into the option's value. */
@@ -22,16 +23,17 @@ export interface OptionSpec {
   envAliases?: readonly string[];
   /** Old names still accepted with a deprecation warning. */
   deprecatedNames?: readonly string[];
-  /** Redacted in `--print-config` and logs; the literal `none` means "unset". */
+  /** Redacted in `--print-config` and logs, kept out of `ConfigService`; the literal `none` means "unset". */
   secret?: boolean;
-  /** Documentation group, e.g. `server`, `jwt`. */
-  group: string;
 }
 
-/** An `OptionSpec` bound to the schema property it decorates. */
+/** An `OptionSpec` bound to the options-class property it decorates. */
 export interface OptionDefinition extends OptionSpec {
+  /** The property on the options class, e.g. `pingInterval`. */
   property: string;
+  /** Flag name, e.g. `ping_interval` or `max-conn`. */
   name: string;
+  /** Primary env variable, e.g. `ANYCABLE_PING_INTERVAL`. */
   env: string;
 }
 
@@ -47,7 +49,7 @@ export function envNameFor(name: string): string {
   return `ANYCABLE_${name.replace(/-/g, '_').toUpperCase()}`;
 }
 
-/** Declare an option on the schema class. */
+/** Declare an option on a capability's options class. */
 export function Option(spec: OptionSpec): PropertyDecorator {
   return (target, key) => {
     const ctor = target.constructor as { [REGISTRY]?: OptionDefinition[] };
@@ -58,7 +60,7 @@ export function Option(spec: OptionSpec): PropertyDecorator {
   };
 }
 
-/** All options declared on a schema class, in declaration order. */
+/** All options declared on an options class, in declaration order. */
 export function optionsOf(schema: Function): readonly OptionDefinition[] {
   return (schema as { [REGISTRY]?: OptionDefinition[] })[REGISTRY] ?? [];
 }

@@ -1,7 +1,7 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CABLE_CONFIG } from '../config/config.tokens.js';
-import type { CableConfig } from '../config/cable-config.js';
+import { SERVER_SETTINGS } from '../config/config.tokens.js';
+import type { ServerSettings } from '../config/server.options.js';
 import { onExactPath } from '../http/exact-path.js';
 
 /** Body of the liveness response (anycable server/health_handler.go). */
@@ -12,12 +12,13 @@ export function healthHandler(_req: IncomingMessage, res: ServerResponse): void 
   res.writeHead(200, { 'Content-Type': 'text/plain' }).end(HEALTH_BODY);
 }
 
-/** Serves `GET /health` on the configured path. */
+/** Serves `GET /health` on `health-path` (from the `server` slice). */
 @Module({})
 export class HealthModule implements NestModule {
-  constructor(@Inject(CABLE_CONFIG) private readonly config: CableConfig) {}
+  constructor(@Inject(SERVER_SETTINGS) private readonly server: ServerSettings) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(onExactPath(this.config.healthPath, healthHandler)).forRoutes({ path: this.config.healthPath, method: RequestMethod.ALL });
+    const { healthPath } = this.server;
+    consumer.apply(onExactPath(healthPath, healthHandler)).forRoutes({ path: healthPath, method: RequestMethod.ALL });
   }
 }

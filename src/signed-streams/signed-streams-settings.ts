@@ -1,36 +1,17 @@
 /**
- * Turns the `streams` slice of the config into verifiers per channel, with
- * AnyCable's fallbacks (anycable cli/options.go, streams/config.go): the
- * streams secret falls back to `secret`; Turbo and CableReady keys fall back to
- * the streams secret; the deprecated `turbo_rails_key` / `cable_ready_key` set
- * the key and enable the channel. cablecar adds one step before the streams
- * fallback: a key derived from `rails_secret_key_base` like Rails does.
+ * Resolves the `streams` slice into verifiers per channel, with AnyCable's
+ * fallbacks (anycable cli/options.go, streams/config.go): the streams secret
+ * falls back to the shared `secret`; Turbo and CableReady keys fall back to the
+ * streams secret; the deprecated `turbo_rails_key` / `cable_ready_key` set the
+ * key and enable the channel; `public` implies public streams. cablecar adds one
+ * step before the streams fallback: a key derived from `rails_secret_key_base`
+ * like Rails does. A switch that cannot work for want of a key is a problem that
+ * stops start-up, not a silent fallback.
  */
-import type { CableConfig } from '../config/cable-config.js';
+import type { Resolved, SharedSettings } from '../config/capability.js';
 import { MessageVerifier, type VerifierKey } from './message-verifier.js';
 import { deriveRailsKey, RAILS_KEY_SALTS } from './rails-key-generator.js';
-
-/** The options this module reads. */
-export type SignedStreamsConfig = Pick<
-  CableConfig,
-  | 'secret'
-  | 'publicStreams'
-  | 'streamsSecret'
-  | 'streamsSecretPrevious'
-  | 'streamsWhisper'
-  | 'streamsDigest'
-  | 'streamsPurpose'
-  | 'turboStreams'
-  | 'turboStreamsSecret'
-  | 'turboStreamsSecretPrevious'
-  | 'cableReady'
-  | 'cableReadySecret'
-  | 'cableReadySecretPrevious'
-  | 'railsSecretKeyBase'
-  | 'railsKeyDigest'
-  | 'turboRailsKey'
-  | 'cableReadyKey'
->;
+import type { StreamsOptions } from './signed-streams.options.js';
 
 /** A locally handled signed channel, or why it is left to the fallback. */
 export type SignedChannelSetting =
@@ -40,11 +21,9 @@ export type SignedChannelSetting =
 /** Everything the signed-streams module wires. */
 export interface SignedStreamsSettings {
   /** `$pubsub`: no verifier = signed names are refused (no secret). */
-  pubsub: { verifier?: MessageVerifier; keySource?: string; publicStreams: boolean; whisperOnSigned: boolean };
-  turbo: SignedChannelSetting;
-  cableReady: SignedChannelSetting;
-  /** Deprecations and misconfigurations, logged once at boot. */
-  warnings: string[];
+  readonly pubsub: { readonly verifier?: MessageVerifier; readonly keySource?: string; readonly publicStreams: boolean; readonly whisperOnSigned: boolean };
+  readonly turbo: SignedChannelSetting;
+  readonly cableReady: SignedChannelSetting;
 }
 
 interface ResolvedKeys {
@@ -57,18 +36,25 @@ export function parseKeyList(value: readonly string[]): string[] {
   return value.map((k) => k.trim()).filter(Boolean);
 }
 
-/** Resolve the config into verifiers. `now` is the clock for metadata `exp` checks. */
-export function resolveSignedStreams(config: SignedStreamsConfig, now: () => number = Date.now): SignedStreamsSettings {
+/** Resolve the options into verifiers. `now` is the clock for metadata `exp` checks. */
+export function resolveSignedStreams(
+  options: Readonly<StreamsOptions>,
+  shared: Pick<SharedSettings, 'app'>,
+  now: () => number = Date.now,
+): Resolved<SignedStreamsSettings, StreamsOptions> {
+  const problems: string[] = [];
   const warnings: string[] = [];
-  const digest = config.streamsDigest;
-  const streams: ResolvedKeys | undefined = config.streamsSecret
-    ? { keys: [config.streamsSecret, ...parseKeyList(config.streamsSecretPrevious)], source: 'streams_secret' }
-    : config.secret
-      ? { keys: [config.secret, ...parseKeyList(config.streamsSecretPrevious)], source: 'secret' }
+  const digest = options.streamsDigest;
+  const { secret } = shared.app;
+  const streams: ResolvedKeys | undefined = options.streamsSecret
+    ? { keys: [options.streamsSecret, ...parseKeyList(options.streamsSecretPrevious)], source: 'streams_secret' }
+    : secret
+      ? { keys: [secret, ...parseKeyList(options.streamsSecretPrevious)], source: 'secret' }
       : undefined;
 
-  const pubsubVerifier = streams && new MessageVerifier({ keys: streams.keys, digest, purpose: config.streamsPurpose, now });
-  if (!streams && config.streamsWhisper) warnings.push('streams_whisper is on but no streams secret is set: signed $pubsub names are refused');
+  const pubsubVerifier = streams && new MessageVerifier({ keys: streams.keys, digest, purpose: options.streamsPurpose, now });
+  if (!streams && options.streamsWhisper) problems.push('streams_whisper: on, but no streams secret is set (streams_secret or secret), so there are no signed $pubsub streams to whisper on');
+  const publicStreams = options.publicStreams || shared.app.public;
 
   const channel = (opts: {
     label: string;
@@ -87,44 +73,44 @@ export function resolveSignedStreams(config: SignedStreamsConfig, now: () => num
     let resolved: ResolvedKeys | undefined;
     const explicit = opts.secret || opts.deprecatedKey;
     if (explicit) resolved = { keys: [explicit, ...previous], source: opts.secret ? opts.secretName : opts.deprecatedName };
-    else if (config.railsSecretKeyBase) {
-      const derived = deriveRailsKey(config.railsSecretKeyBase, opts.salt, config.railsKeyDigest);
-      resolved = { keys: [derived, ...previous], source: `rails_secret_key_base (${config.railsKeyDigest}, "${opts.salt}")` };
+    else if (options.railsSecretKeyBase) {
+      const derived = deriveRailsKey(options.railsSecretKeyBase, opts.salt, options.railsKeyDigest);
+      resolved = { keys: [derived, ...previous], source: `rails_secret_key_base (${options.railsKeyDigest}, "${opts.salt}")` };
     } else if (streams) {
       resolved = { keys: previous.length ? [streams.keys[0], ...previous] : streams.keys, source: streams.source };
     }
     if (!resolved) {
-      warnings.push(`${opts.flagName} is on but no ${opts.label} key is set (${opts.secretName}, rails_secret_key_base, streams_secret or secret): the channel goes to the fallback`);
+      problems.push(`${opts.flagName}: on, but no ${opts.label} key is set (${opts.secretName}, rails_secret_key_base, streams_secret or secret)`);
       return { kind: 'disabled', reason: 'no key' };
     }
     // Turbo and CableReady never sign with metadata, so no purpose is required of them.
     return { kind: 'enabled', verifier: new MessageVerifier({ keys: resolved.keys, digest, now }), keySource: resolved.source };
   };
 
-  return {
-    pubsub: { verifier: pubsubVerifier, keySource: streams?.source, publicStreams: config.publicStreams, whisperOnSigned: config.streamsWhisper },
+  const settings: SignedStreamsSettings = {
+    pubsub: { verifier: pubsubVerifier, keySource: streams?.source, publicStreams, whisperOnSigned: options.streamsWhisper },
     turbo: channel({
       label: 'Turbo',
-      enabledFlag: config.turboStreams,
+      enabledFlag: options.turboStreams,
       flagName: 'turbo_streams',
-      secret: config.turboStreamsSecret,
+      secret: options.turboStreamsSecret,
       secretName: 'turbo_streams_secret',
-      deprecatedKey: config.turboRailsKey,
+      deprecatedKey: options.turboRailsKey,
       deprecatedName: 'turbo_rails_key',
-      previous: config.turboStreamsSecretPrevious,
+      previous: options.turboStreamsSecretPrevious,
       salt: RAILS_KEY_SALTS.turbo,
     }),
     cableReady: channel({
       label: 'CableReady',
-      enabledFlag: config.cableReady,
+      enabledFlag: options.cableReady,
       flagName: 'cable_ready',
-      secret: config.cableReadySecret,
+      secret: options.cableReadySecret,
       secretName: 'cable_ready_secret',
-      deprecatedKey: config.cableReadyKey,
+      deprecatedKey: options.cableReadyKey,
       deprecatedName: 'cable_ready_key',
-      previous: config.cableReadySecretPrevious,
+      previous: options.cableReadySecretPrevious,
       salt: RAILS_KEY_SALTS.cableReady,
     }),
-    warnings,
   };
+  return { settings, problems, warnings, ...(publicStreams !== options.publicStreams ? { implied: { publicStreams } } : {}) };
 }

@@ -1,22 +1,24 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
+import { CABLE_LOGGER } from '../config/config.tokens.js';
 import { ChannelRouter } from '../channels/channel-router.js';
 import { ChannelsModule } from '../channels/channels.module.js';
-import type { CableConfig } from '../config/cable-config.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { PubsubChannel } from '../channels/pubsub.channel.js';
 import { CABLE_READY_CHANNEL, CABLE_READY_PARAM, SIGNED_STREAM_NAME_PARAM, SignedStreamChannel, TURBO_STREAMS_CHANNEL } from './signed-stream.channel.js';
+import type { SignedStreamsSettings } from './signed-streams-settings.js';
 import { SignedStreams } from './signed-streams.service.js';
+import { STREAMS_SETTINGS } from './signed-streams.tokens.js';
 
 /**
  * Signed streams: provides `SignedStreams` and, at init, registers `$pubsub`
- * (replacing the public-only one from `ChannelsModule`) and, when enabled with
- * a key, `Turbo::StreamsChannel` and `CableReady::Stream` into the router.
- * Imports `ChannelsModule` so its init (the first `$pubsub`) runs before ours.
+ * (public and signed stream names) and, when enabled with a key,
+ * `Turbo::StreamsChannel` and `CableReady::Stream` into the router. Reads the
+ * `streams` slice (`STREAMS_SETTINGS`) only; its deprecation warnings and
+ * misconfigurations were reported by the loader at start-up.
  */
 @Module({
   imports: [ChannelsModule],
-  providers: [{ provide: SignedStreams, inject: [CABLE_CONFIG], useFactory: (config: CableConfig) => SignedStreams.fromConfig(config) }],
+  providers: [{ provide: SignedStreams, inject: [STREAMS_SETTINGS], useFactory: (settings: SignedStreamsSettings) => new SignedStreams(settings) }],
   exports: [SignedStreams],
 })
 export class SignedStreamsModule implements OnModuleInit {
@@ -28,7 +30,6 @@ export class SignedStreamsModule implements OnModuleInit {
 
   onModuleInit(): void {
     const { settings } = this.streams;
-    for (const warning of settings.warnings) this.logger.logAt('warn', warning, undefined, 'SignedStreams');
     const { pubsub } = settings;
     this.router.register(
       new PubsubChannel({ publicStreams: pubsub.publicStreams, whisperOnSigned: pubsub.whisperOnSigned, verifier: this.streams.verifier('pubsub'), router: this.router }),

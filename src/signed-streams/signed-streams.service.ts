@@ -1,11 +1,11 @@
 /**
  * `SignedStreams`: the verifiers for `$pubsub`, `Turbo::StreamsChannel` and
- * `CableReady::Stream`, resolved once from the config. A plain class (the Nest
- * module provides it with a factory), so tests build it with `new`.
+ * `CableReady::Stream`, from the `streams` slice resolved once by the loader.
+ * A plain class (the Nest module provides it with a factory), so tests build it with `new`.
  */
 import type { SignedStreamVerifier, StreamVerification } from '../channels/stream-verifier.js';
 import { NO_SIGNED_STREAMS } from '../channels/stream-verifier.js';
-import { resolveSignedStreams, type SignedChannelSetting, type SignedStreamsConfig, type SignedStreamsSettings } from './signed-streams-settings.js';
+import type { SignedChannelSetting, SignedStreamsSettings } from './signed-streams-settings.js';
 
 /** Which verifier to use. */
 export type SignedStreamKind = 'pubsub' | 'turbo' | 'cableReady';
@@ -13,11 +13,6 @@ export type SignedStreamKind = 'pubsub' | 'turbo' | 'cableReady';
 /** See file comment. */
 export class SignedStreams {
   constructor(readonly settings: SignedStreamsSettings) {}
-
-  /** Resolve the `streams` options (`now`: clock for metadata expiry). */
-  static fromConfig(config: SignedStreamsConfig, now?: () => number): SignedStreams {
-    return new SignedStreams(resolveSignedStreams(config, now));
-  }
 
   /** The verifier for a kind; one that refuses everything when that kind has no key or is disabled. */
   verifier(kind: SignedStreamKind): SignedStreamVerifier {

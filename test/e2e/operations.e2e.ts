@@ -1,5 +1,5 @@
 /** Operations: auth modes, HTTP broadcaster errors, origin and connection limits, pings, remote disconnect. */
-import { deriveSecret } from '../../src/config/load-config.js';
+import { deriveSecret } from '../../src/config/app.options.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { pubsubIdentifier, RawClient } from '../support/raw-client.js';
 

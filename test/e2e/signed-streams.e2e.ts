@@ -5,7 +5,8 @@
  * counting fake RPC server proving the signed path never calls Rails.
  */
 import WebSocket from 'ws';
-import { CONFIG_OPTIONS } from '../../src/config/load-config.js';
+import { CAPABILITIES } from '../../src/capabilities.js';
+import { schemaOptions } from '../../src/config/config-schema.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { FakeRpcServer } from '../support/fake-rpc-server.js';
 import { RawClient, waitFor, type Frame } from '../support/raw-client.js';
@@ -34,7 +35,7 @@ const railsJsonString = (html: string): string =>
  * server would send); today the flag is unknown, the app runs without RPC and
  * the fake must still see zero calls.
  */
-const rpcFlags = (rpc: FakeRpcServer): string[] => (CONFIG_OPTIONS.some((d) => d.name === 'rpc_host') ? ['--rpc_host', rpc.url] : []);
+const rpcFlags = (rpc: FakeRpcServer): string[] => (schemaOptions(CAPABILITIES).some((d) => d.name === 'rpc_host') ? ['--rpc_host', rpc.url] : []);
 
 /** Post a broadcast and expect 201. */
 async function broadcast(app: TestApp, stream: string, data: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** Boots the real cablecar app on a free port for e2e tests. */
 import { startCable, type RunningCable } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadCableConfig } from '../../src/capabilities.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
 
 /** A running test server plus its captured log lines. */
@@ -15,7 +15,7 @@ export interface TestApp extends RunningCable {
  * port 0, no config file is read; logs are captured in memory (debug level).
  */
 export async function startApp(flags: string[] = [], env: Record<string, string> = {}): Promise<TestApp> {
-  const outcome = loadConfig({
+  const outcome = loadCableConfig({
     argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
     env,
     // why no temp directory: with --ignore-config-path loadConfig never reads cwd (no anycable.toml lookup).

@@ -3,16 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { AppModule } from '../../src/app.module.js';
 import { IdentificationChain } from '../../src/auth/identification-chain.js';
+import { JWT_SETTINGS } from '../../src/auth/jwt/jwt.tokens.js';
+import { BROADCAST_SETTINGS } from '../../src/broadcast/broadcast.tokens.js';
+import { CAPABILITIES } from '../../src/capabilities.js';
 import { ChannelRouter } from '../../src/channels/channel-router.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import * as configTokens from '../../src/config/config.tokens.js';
+import { APP_SETTINGS, LIMITS_SETTINGS, LOGGING_SETTINGS, REDIS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../../src/config/config.tokens.js';
 import { Hub } from '../../src/hub/hub.js';
-import { CableLogger } from '../../src/logging/cable-logger.js';
+import { STREAMS_SETTINGS } from '../../src/signed-streams/signed-streams.tokens.js';
+import { quietLogger, testConfig } from '../support/modules.js';
 
-async function contextFor(argv: string[]) {
-  const outcome = loadConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error('bad config');
-  const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  return NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger });
+async function contextFor(argv: string[], env: Record<string, string> = {}) {
+  const logger = quietLogger();
+  return NestFactory.createApplicationContext(AppModule.forRoot(testConfig(argv, env).config, logger), { logger });
 }
 
 describe('AppModule wiring', () => {
@@ -29,5 +32,53 @@ describe('AppModule wiring', () => {
     const ctx = await contextFor(['--noauth']);
     expect(ctx.get(IdentificationChain).describe()).toEqual(['noauth']);
     await ctx.close();
+  });
+
+  it('provides each slice, frozen, under its own token and no whole-config token', async () => {
+    const { config } = testConfig(['--port', '9001']);
+    const ctx = await contextFor(['--port', '9001']);
+    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, streams: STREAMS_SETTINGS, logging: LOGGING_SETTINGS };
+    expect(Object.keys(tokens).sort()).toEqual(CAPABILITIES.map((c) => c.name).sort());
+    for (const [name, token] of Object.entries(tokens)) {
+      const slice = ctx.get(token);
+      expect(slice).toEqual(config.settings[name as keyof typeof tokens]);
+      expect(Object.isFrozen(slice)).toBe(true);
+    }
+    expect(ctx.get(SERVER_SETTINGS).port).toBe(9001);
+    expect(Object.keys(configTokens)).not.toContain('CABLE_CONFIG');
+    await ctx.close();
+  });
+});
+
+describe('ConfigService for user extensions', () => {
+  const secrets = {
+    ANYCABLE_SECRET: 'app-secret-value',
+    ANYCABLE_BROADCAST_KEY: 'broadcast-key-value',
+    ANYCABLE_JWT_SECRET: 'jwt-secret-value',
+    ANYCABLE_STREAMS_SECRET: 'streams-secret-value',
+    ANYCABLE_REDIS_URL: 'redis://:redis-password@localhost:6379',
+  };
+
+  it('holds the non-secret option values and no secret, not even from process.env', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, secrets);
+    try {
+      const ctx = await contextFor(['--public', '--debug'], secrets);
+      const service = ctx.get(ConfigService);
+      expect(service.get('port')).toBe(8080);
+      expect(service.get('path')).toEqual(['/cable']);
+      expect(service.get('noauth')).toBe(true);
+      expect(service.get('logLevel')).toBe('debug');
+      for (const key of ['secret', 'broadcastKey', 'jwtSecret', 'streamsSecret', 'redisUrl', ...Object.keys(secrets)]) expect(service.get(key)).toBeUndefined();
+      const everything = JSON.stringify((service as unknown as { internalConfig: unknown }).internalConfig);
+      for (const value of Object.values(secrets)) expect(everything).not.toContain(value);
+      expect(everything).not.toContain('redis-password');
+      await ctx.close();
+    } finally {
+      for (const key of Object.keys(secrets)) {
+        if (key in saved) process.env[key] = saved[key];
+        else delete process.env[key];
+      }
+    }
   });
 });

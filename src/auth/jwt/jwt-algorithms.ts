@@ -5,7 +5,9 @@
  * (RFC 8725 §2.1, §3.1).
  */
 import type { KeyObject } from 'node:crypto';
-import { JWT_ALGORITHMS } from '../../config/cable-config.js';
+
+/** JWT algorithms cablecar can verify (`none` is never accepted); also the values `jwt_algorithms` accepts. */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'EdDSA'] as const;
 
 /** A supported `alg` header value (`none` is deliberately absent). */
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];

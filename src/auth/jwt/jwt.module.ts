@@ -1,13 +1,13 @@
 import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CABLE_CONFIG, CABLE_LOGGER } from '../../config/config.tokens.js';
-import type { CableConfig } from '../../config/cable-config.js';
+import { CABLE_LOGGER, REDIS_SETTINGS } from '../../config/config.tokens.js';
+import type { RedisSettings } from '../../config/redis.options.js';
 import type { AnyIoEdge } from '../../lifecycle/io-edge.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { JwksKeySource } from './jwks.key-source.js';
 import { jwksLoaderFor } from './jwks-loader.js';
 import { JwtIdentifier } from './jwt.identifier.js';
-import { resolveJwtSettings, type JwtSettings } from './jwt-settings.js';
+import type { JwtSettings } from './jwt-settings.js';
 import { JWT_CLOCK, JWT_REPLAY_STORE, JWT_SETTINGS } from './jwt.tokens.js';
 import { JwtVerifier } from './jwt.verifier.js';
 import { MemoryReplayStore } from './memory.replay-store.js';
@@ -84,18 +84,21 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** Pick the replay store for `jwt_single_use` / `jwt_replay_store`. */
-export function replayStoreFor(settings: JwtSettings, clock: Clock): ReplayStore | null {
+/** Pick the replay store for `jwt_single_use` / `jwt_replay_store`; a Redis one connects to the shared `redis_url`. */
+export function replayStoreFor(settings: JwtSettings, redis: RedisSettings, clock: Clock): ReplayStore | null {
   if (!settings.enabled || !settings.singleUse) return null;
-  return settings.replayStore === 'redis' ? new RedisReplayStore(settings.redisUrl) : new MemoryReplayStore(clock);
+  return settings.replayStore === 'redis' ? new RedisReplayStore(redis.url) : new MemoryReplayStore(clock);
 }
 
-/** JWT identification (issue 3). Imported by `AuthModule`, which registers `JwtAuth.identifier` in the chain. */
+/**
+ * JWT identification (issue 3). Imported by `AuthModule`, which registers
+ * `JwtAuth.identifier` in the chain. Reads the `jwt` slice (`JWT_SETTINGS`,
+ * resolved once by the loader) and the `redis` slice for the replay store.
+ */
 @Module({
   providers: [
-    { provide: JWT_SETTINGS, inject: [CABLE_CONFIG], useFactory: (config: CableConfig) => resolveJwtSettings(config).settings },
     { provide: JWT_CLOCK, useValue: systemClock },
-    { provide: JWT_REPLAY_STORE, inject: [JWT_SETTINGS, JWT_CLOCK], useFactory: replayStoreFor },
+    { provide: JWT_REPLAY_STORE, inject: [JWT_SETTINGS, REDIS_SETTINGS, JWT_CLOCK], useFactory: replayStoreFor },
     JwtAuth,
   ],
   exports: [JwtAuth],

@@ -1,6 +1,6 @@
 /** DI tokens of JWT identification (override them in tests or extensions). */
 
-/** The resolved `JwtSettings`. */
+/** The frozen `JwtSettings`, resolved once by the config loader (the `jwt` slice). */
 export const JWT_SETTINGS = Symbol('JWT_SETTINGS');
 /** The `ReplayStore` for `jwt_single_use`, or null when off. */
 export const JWT_REPLAY_STORE = Symbol('JWT_REPLAY_STORE');

@@ -3,9 +3,12 @@
  * token signed with the configured JWT secret (all config sources apply, so
  * `--jwt_secret`, `ANYCABLE_JWT_SECRET` or `anycable.toml` work as for the server).
  */
-import { loadConfig, type ConfigSources } from '../../config/load-config.js';
-import { effectiveJwtSecret } from './jwt-settings.js';
+import { settingsFor, type ConfigOutcome, type ConfigSources } from '../../config/load-config.js';
+import { jwtCapability } from './jwt.options.js';
 import { issueToken } from './token-issuer.js';
+
+/** Loads the whole config (`loadCableConfig`); passed in, so this feature needs not know the list of capabilities. */
+export type TokenConfigLoader = (sources: ConfigSources) => ConfigOutcome;
 
 /** Where the command writes. */
 export interface CommandOutput {
@@ -15,7 +18,7 @@ export interface CommandOutput {
 const USAGE = 'usage: cablecar token --identifiers JSON [--ttl SECONDS (default 3600, 0 = no exp)] [--jti] [--option value ...]';
 
 /** Run the command; returns the process exit code. */
-export function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, stderr: CommandOutput): number {
+export function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, stderr: CommandOutput, load: TokenConfigLoader): number {
   const rest: string[] = [];
   let identifiers: string | undefined;
   let ttl = '3600';
@@ -36,10 +39,11 @@ export function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, s
   }
   const ttlSeconds = Number(ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0) return fail(stderr, `--ttl must be a whole number of seconds, got ${JSON.stringify(ttl)}`);
-  const outcome = loadConfig({ ...sources, argv: rest });
+  const outcome = load({ ...sources, argv: rest });
   if (outcome.kind === 'help') return (stdout.write(USAGE + '\n'), 0);
   if (outcome.kind === 'invalid') return fail(stderr, `invalid configuration:\n  - ${outcome.problems.join('\n  - ')}`);
-  const secret = effectiveJwtSecret(outcome.config);
+  // The current secret comes first (resolveJwtSettings); previous ones never sign.
+  const secret = settingsFor(outcome.config, jwtCapability).hmacSecrets[0]?.toString('utf8');
   if (!secret) return fail(stderr, 'no JWT secret configured (set --jwt_secret, ANYCABLE_JWT_SECRET, [jwt] secret or secret)');
   stdout.write(issueToken({ identifiers, key: secret, ttlSeconds, ...(jti ? { jti: true as const } : {}) }) + '\n');
   return 0;

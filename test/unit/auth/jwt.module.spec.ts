@@ -1,22 +1,18 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, JWT_RANK } from '../../../src/auth/auth.module.js';
 import { IdentificationChain } from '../../../src/auth/identification-chain.js';
 import { JwtAuth } from '../../../src/auth/jwt/jwt.module.js';
 import { MemoryReplayStore } from '../../../src/auth/jwt/memory.replay-store.js';
-import { JWT_REPLAY_STORE } from '../../../src/auth/jwt/jwt.tokens.js';
-import { CableConfigModule } from '../../../src/config/cable-config.module.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { RedisReplayStore } from '../../../src/auth/jwt/redis.replay-store.js';
+import { JWT_REPLAY_STORE, JWT_SETTINGS } from '../../../src/auth/jwt/jwt.tokens.js';
+import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
-async function boot(argv: string[], lines: string[] = []) {
-  const outcome = loadConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
-  const logger = new CableLogger({ level: 'error', format: 'json', write: (line) => lines.push(line) });
-  @Module({ imports: [CableConfigModule.forRoot(outcome.config, logger), AuthModule] })
-  class RootModule {}
-  return NestFactory.createApplicationContext(RootModule, { logger });
+async function boot(argv: string[], lines?: string[]) {
+  const { config } = testConfig(argv);
+  const logger = quietLogger(lines, 'error');
+  const ref = await NestFactory.createApplicationContext(rootModuleWith(config, logger, [AuthModule]), { logger });
+  return Object.assign(ref, { config });
 }
 
 describe('JwtModule wiring', () => {
@@ -26,6 +22,15 @@ describe('JwtModule wiring', () => {
     expect(JWT_RANK).toBe(10);
     expect(ref.get(JWT_REPLAY_STORE)).toBeInstanceOf(MemoryReplayStore);
     expect(ref.get(JwtAuth).edges().map((edge) => edge.readiness())).toEqual([{ name: 'jwt-replay:memory', state: 'up', detail: '0 tokens remembered' }]);
+    await ref.close();
+  });
+
+  it('uses the settings the loader resolved (the PEM key is read once) and the redis slice for the replay store', async () => {
+    const ref = await boot(['--jwt_secret', 's', '--jwt_single_use', '--jwt_replay_store', 'redis', '--redis_url', 'redis://127.0.0.1:6379/15']);
+    expect(ref.get(JWT_SETTINGS)).toBe(ref.config.settings.jwt);
+    const store = ref.get(JWT_REPLAY_STORE);
+    expect(store).toBeInstanceOf(RedisReplayStore);
+    expect((store as unknown as { redis: { options: { db: number } } }).redis.options.db).toBe(15);
     await ref.close();
   });
 

@@ -6,6 +6,7 @@ import { HMAC_ALGORITHMS, type JwtAlgorithm } from '../../../src/auth/jwt/jwt-al
 import { JwtVerifier } from '../../../src/auth/jwt/jwt.verifier.js';
 import { parsePemPublicKey, PublicKeySet } from '../../../src/auth/jwt/public-keys.js';
 import { runTokenCommand } from '../../../src/auth/jwt/token.command.js';
+import { loadCableConfig } from '../../../src/capabilities.js';
 import { issueToken } from '../../../src/auth/jwt/token-issuer.js';
 import { describeWith } from '../../support/describe-with.js';
 import { RUBY_JWT } from '../../support/requirements.js';
@@ -27,7 +28,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 function runToken(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) });
+  const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) }, loadCableConfig);
   return { code, out: out.join(''), err: err.join('') };
 }
 

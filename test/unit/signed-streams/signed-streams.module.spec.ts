@@ -2,19 +2,18 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../../src/app.module.js';
 import { ChannelRouter } from '../../../src/channels/channel-router.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { CableLogger } from '../../../src/logging/cable-logger.js';
 import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
 import { SignedStreamChannel } from '../../../src/signed-streams/signed-stream.channel.js';
 import { SignedStreams } from '../../../src/signed-streams/signed-streams.service.js';
+import { STREAMS_SETTINGS } from '../../../src/signed-streams/signed-streams.tokens.js';
+import { quietLogger, testConfig } from '../../support/modules.js';
 
 async function contextFor(argv: string[], env: Record<string, string> = {}) {
-  const outcome = loadConfig({ argv: ['--ignore-config-path', ...argv], env, cwd: '/' });
-  if (outcome.kind !== 'ok') throw new Error(`bad config: ${JSON.stringify(outcome)}`);
+  const { config, warnings } = testConfig(argv, env);
   const lines: string[] = [];
-  const logger = new CableLogger({ level: 'info', format: 'json', write: (line) => lines.push(line) });
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger });
-  return { ctx, lines };
+  const logger = quietLogger(lines);
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
+  return { ctx, lines, warnings, config };
 }
 
 describe('SignedStreamsModule wiring', () => {
@@ -39,11 +38,20 @@ describe('SignedStreamsModule wiring', () => {
     await ctx.close();
   });
 
-  it('logs a warning for the deprecated turbo_rails_key and still enables Turbo', async () => {
-    const { ctx, lines } = await contextFor(['--turbo_rails_key', 'legacy']);
+  it('still enables Turbo with the deprecated turbo_rails_key (the loader reports the deprecation, never the key)', async () => {
+    const { ctx, lines, warnings } = await contextFor(['--turbo_rails_key', 'legacy']);
     expect(ctx.get(ChannelRouter).route('Turbo::StreamsChannel')).toBeInstanceOf(SignedStreamChannel);
-    expect(lines.join('\n')).toContain('turbo_rails_key is deprecated');
-    expect(lines.join('\n')).not.toContain('legacy');
+    expect(warnings).toEqual(['turbo_rails_key is deprecated: use turbo_streams_secret and turbo_streams']);
+    expect([...warnings, ...lines].join('\n')).not.toContain('legacy');
+    await ctx.close();
+  });
+
+  it('builds SignedStreams from the STREAMS_SETTINGS slice the loader resolved, and $pubsub with public streams in public mode', async () => {
+    const { ctx, config } = await contextFor(['--public']);
+    expect(ctx.get(STREAMS_SETTINGS)).toBe(config.settings.streams);
+    expect(ctx.get(SignedStreams).settings).toBe(config.settings.streams);
+    const confirmed = ctx.get(ChannelRouter).route('$pubsub').subscribe({ sid: 's', identifiers: '{}' }, 'id', { channel: '$pubsub', stream_name: 'chat' });
+    expect(confirmed).toMatchObject({ kind: 'confirmed', streams: ['chat'] });
     await ctx.close();
   });
 });

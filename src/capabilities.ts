@@ -1,0 +1,51 @@
+/**
+ * The list of capabilities: every slice of the one config schema, in the order
+ * of the docs table, and the rules that span slices. Assembled here, at the top
+ * level, because `config/` imports no feature folder: the loader receives this
+ * list and knows each capability only through its `resolve`.
+ */
+import { broadcastCapability } from './broadcast/broadcast.options.js';
+import { jwtCapability } from './auth/jwt/jwt.options.js';
+import { appCapability } from './config/app.options.js';
+import type { SettingsOf } from './config/capability.js';
+import type { ConfigSchema } from './config/config-schema.js';
+import { limitsCapability } from './config/limits.options.js';
+import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig } from './config/load-config.js';
+import { loggingCapability } from './config/logging.options.js';
+import { redisCapability } from './config/redis.options.js';
+import { serverCapability } from './config/server.options.js';
+import { wsCapability } from './config/ws.options.js';
+import { streamsCapability } from './signed-streams/signed-streams.options.js';
+
+/** Every capability cablecar configures, in docs-table order. */
+export const CAPABILITIES = [
+  serverCapability,
+  appCapability,
+  wsCapability,
+  limitsCapability,
+  broadcastCapability,
+  jwtCapability,
+  redisCapability,
+  streamsCapability,
+  loggingCapability,
+] as const;
+
+/** The capabilities' types, for typed access to each slice. */
+export type CableCapabilities = typeof CAPABILITIES;
+/** Every slice's resolved settings, by capability name (`settings.server.port`). */
+export type CableSettings = SettingsOf<CableCapabilities>;
+/** cablecar's loaded configuration. */
+export type CableConfig = LoadedConfig<CableCapabilities>;
+
+/** The whole schema: the capabilities plus the rules that involve two of them. */
+export const CABLE_SCHEMA: ConfigSchema<CableCapabilities> = {
+  capabilities: CAPABILITIES,
+  crossSliceRules: [
+    (settings) => (settings.broadcast.http && settings.server.paths.includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from the WebSocket path'] : []),
+  ],
+};
+
+/** Load cablecar's configuration from `anycable.toml` < env < CLI flags. */
+export function loadCableConfig(sources: ConfigSources): ConfigOutcome<CableCapabilities> {
+  return loadConfig(sources, CABLE_SCHEMA);
+}
