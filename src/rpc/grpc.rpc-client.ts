@@ -83,15 +83,21 @@ export class GrpcRpcClient implements RpcClient {
   }
 
   connect(request: RpcRequests['connect'], meta: RpcCallMeta): Promise<RpcOutcome<RpcResponses['connect']>> {
-    return this.policy.run('connect', meta, (signal, timeoutMs) => this.attempt('connect', request, meta, signal, timeoutMs));
+    return this.call('connect', request, meta);
   }
 
   command(request: RpcRequests['command'], meta: RpcCallMeta): Promise<RpcOutcome<RpcResponses['command']>> {
-    return this.policy.run('command', meta, (signal, timeoutMs) => this.attempt('command', request, meta, signal, timeoutMs));
+    return this.call('command', request, meta);
   }
 
   disconnect(request: RpcRequests['disconnect'], meta: RpcCallMeta): Promise<RpcOutcome<RpcResponses['disconnect']>> {
-    return this.policy.run('disconnect', meta, (signal, timeoutMs) => this.attempt('disconnect', request, meta, signal, timeoutMs));
+    return this.call('disconnect', request, meta);
+  }
+
+  private call<M extends RpcMethod>(method: M, request: RpcRequests[M], meta: RpcCallMeta): Promise<RpcOutcome<RpcResponses[M]>> {
+    // Without channels every attempt would fail as UNAVAILABLE and be retried for the whole budget.
+    if (this.clients.length === 0) return Promise.resolve({ kind: 'error', code: 'stopped', message: 'gRPC client not started', attempts: 0 });
+    return this.policy.run(method, meta, (signal, timeoutMs) => this.attempt(method, request, meta, signal, timeoutMs));
   }
 
   private attempt<M extends RpcMethod>(method: M, request: RpcRequests[M], meta: RpcCallMeta, signal: AbortSignal, timeoutMs: number): Promise<RpcAttempt<M>> {

@@ -102,7 +102,7 @@ export class HttpRpcClient implements RpcClient {
   }
 
   /** The request headers of a call (the Authorization value is never logged). */
-  headersFor(meta: RpcCallMeta, body: string): Record<string, string> {
+  private headersFor(meta: RpcCallMeta, body: string): Record<string, string> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
     for (const [key, value] of Object.entries(callMetadata(meta))) {
       // A key that cannot be a header name is skipped rather than failing the call.

@@ -84,14 +84,18 @@ export class RpcCallPolicy {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     if (this.active.size > 0) {
-      const settled = Promise.allSettled([...this.active]);
-      await Promise.race([settled, sleepUnlessAborted(graceMs)]);
+      // why the controller: a grace timer left pending would hold the process open after shutdown.
+      const grace = new AbortController();
+      await Promise.race([Promise.allSettled([...this.active]), sleepUnlessAborted(graceMs, grace.signal)]);
+      grace.abort();
     }
     this.stopController.abort(new Error('RPC client stopped'));
     await Promise.allSettled([...this.active]);
   }
 
   private async execute<M extends RpcMethod>(method: M, meta: RpcCallMeta, attempt: AttemptFn<M>): Promise<Outcome<M>> {
+    // why: a session resubscribing 20 channels has 20 calls listening on its signal; that is not a leak.
+    if (meta.signal) setMaxListeners(0, meta.signal);
     const linked = linkSignals(meta.signal, this.stopController.signal);
     try {
       const slot = await this.limiter.acquire(linked.signal);

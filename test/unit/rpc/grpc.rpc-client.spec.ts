@@ -196,9 +196,17 @@ describe('GrpcRpcClient against the test RPC server', () => {
     server.app.delayMs = 200;
     const pending = client.connect(connectRequest('user=ann'), { sid: 's' });
     await waitFor(() => server.app.count() === 1, 3000, 'call to arrive');
+    const stopping = Date.now();
     await within(client.stop(), 5000, 'stop');
+    expect(Date.now() - stopping).toBeLessThan(1500); // returns when the call ends, not after the 3 s grace
     expect(await pending).toMatchObject({ kind: 'success' });
     expect(await client.connect(connectRequest('user=ann'), { sid: 's' })).toMatchObject({ kind: 'error', code: 'stopped', attempts: 0 });
+  });
+
+  it('refuses calls before start() at once instead of retrying them', async () => {
+    const idle = new GrpcRpcClient(grpcSettings([server.target]), new CapturingLog());
+    expect(await within(idle.connect(connectRequest('user=ann'), { sid: 's' }), 500)).toMatchObject({ kind: 'error', code: 'stopped', attempts: 0 });
+    expect(server.app.count()).toBe(0);
   });
 
   it('spreads calls over grpc-list targets and keeps serving when one of them is down', async () => {

@@ -152,6 +152,17 @@ describe('HttpRpcClient against the test RPC server', () => {
     expect(client.limiter.inFlight).toBe(0);
   });
 
+  it('stop() cancels calls still running after the grace period (rpc_command_timeout)', async () => {
+    const c = await newClient(server.url, { policy: { concurrency: 2, requestTimeoutMs: 5000, commandTimeoutMs: 200 } });
+    server.app.delayMs = 3000;
+    const pending = c.connect(connectRequest('user=ann'), { sid: 's' });
+    await waitFor(() => server.app.count() === 1, 3000, 'the request to arrive');
+    const started = Date.now();
+    await within(c.stop(), 2000, 'stop');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await within(pending, 500)).toMatchObject({ kind: 'error', code: 'cancelled', message: 'RPC client stopped' });
+  });
+
   it('refuses a response body over the size cap', async () => {
     const c = await newClient(server.url, { maxResponseSize: 16 });
     expect(await within(c.connect(connectRequest('user=ann'), { sid: 's' }), 5000)).toMatchObject({ kind: 'error', code: 'unknown' });
