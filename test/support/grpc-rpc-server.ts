@@ -9,6 +9,12 @@ import { GRPC_METHOD_NAMES, type RpcMethod } from '../../src/rpc/rpc-messages.js
 import { loadRpcProto } from '../../src/rpc/rpc-proto.js';
 import { RailsRpcApp, type ReceivedCall, type ReceivedMeta } from './rails-rpc-app.js';
 
+/** A server certificate and key (PEM) to serve TLS with. */
+export interface TestServerTls {
+  cert: Buffer;
+  key: Buffer;
+}
+
 /** See file comment. */
 export class GrpcTestRpcServer {
   private server: grpc.Server | undefined;
@@ -17,11 +23,12 @@ export class GrpcTestRpcServer {
     readonly app: RailsRpcApp,
     /** The bound port (kept across stop/start). */
     public port: number,
+    private readonly tls?: TestServerTls,
   ) {}
 
-  /** Listen on 127.0.0.1 (port 0 picks a free one). */
-  static async start(app = new RailsRpcApp(), port = 0): Promise<GrpcTestRpcServer> {
-    const server = new GrpcTestRpcServer(app, port);
+  /** Listen on 127.0.0.1 (port 0 picks a free one), with TLS when `tls` is given. */
+  static async start(app = new RailsRpcApp(), port = 0, tls?: TestServerTls): Promise<GrpcTestRpcServer> {
+    const server = new GrpcTestRpcServer(app, port, tls);
     await server.start();
     return server;
   }
@@ -38,8 +45,11 @@ export class GrpcTestRpcServer {
     const handlers: grpc.UntypedServiceImplementation = {};
     for (const method of ['connect', 'command', 'disconnect'] as const) handlers[GRPC_METHOD_NAMES[method]] = this.handler(method);
     server.addService(loadRpcProto().service, handlers);
+    const credentials = this.tls
+      ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: this.tls.cert, private_key: this.tls.key }], false)
+      : grpc.ServerCredentials.createInsecure();
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      server.bindAsync(`127.0.0.1:${this.port}`, credentials, (error, port) => (error ? reject(error) : resolve(port))),
     );
     this.server = server;
   }

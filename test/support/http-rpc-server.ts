@@ -8,6 +8,7 @@
  * than through cablecar's encoder, so the client's encoding is checked.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { CommandMessage, ConnectionRequest, DisconnectRequest, RpcEnv, RpcMethod } from '../../src/rpc/rpc-messages.js';
 import { RailsRpcApp, type ReceivedMeta } from './rails-rpc-app.js';
@@ -20,6 +21,8 @@ export interface HttpTestRpcServerOptions {
   mountPath?: string;
   /** How `status` is written: integer (anycable-rb 1.6), enum name (1.5 on protobuf 3), or left out when ERROR. */
   statusAs?: 'integer' | 'name' | 'omit-defaults';
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 const STATUS_NAMES = ['ERROR', 'SUCCESS', 'FAILURE'];
@@ -46,13 +49,14 @@ export class HttpTestRpcServer {
 
   /** Base URL for `rpc_host`. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}${this.options.mountPath ?? '/_anycable'}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.options.mountPath ?? '/_anycable'}`;
   }
 
   /** (Re)start listening on the same port. */
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    const server: Server = this.options.tls ? createTlsServer({ cert: this.options.tls.cert, key: this.options.tls.key }, handler) : createServer(handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
