@@ -1,0 +1,87 @@
+import { decodeResponse, encodeRequest, readStatus } from '../../../src/rpc/http-rpc-json.js';
+import { buildRpcEnv, filterCookies } from '../../../src/rpc/rpc-env.js';
+import { parseRpcHost } from '../../../src/rpc/rpc-host.js';
+
+describe('parseRpcHost', () => {
+  it('picks HTTP RPC for http(s) URLs and drops the trailing slash', () => {
+    expect(parseRpcHost('http://rails:3000/_anycable/')).toEqual({ kind: 'ok', endpoint: { transport: 'http', url: 'http://rails:3000/_anycable' } });
+    expect(parseRpcHost('HTTPS://rails.example/_anycable')).toEqual({ kind: 'ok', endpoint: { transport: 'http', url: 'https://rails.example/_anycable' } });
+  });
+
+  it('passes gRPC targets through, including dns:/// and a grpc:// prefix', () => {
+    expect(parseRpcHost('localhost:50051')).toEqual({ kind: 'ok', endpoint: { transport: 'grpc', targets: ['localhost:50051'] } });
+    expect(parseRpcHost('dns:///rpc.internal:50051')).toEqual({ kind: 'ok', endpoint: { transport: 'grpc', targets: ['dns:///rpc.internal:50051'] } });
+    expect(parseRpcHost('grpc://rpc:50051')).toEqual({ kind: 'ok', endpoint: { transport: 'grpc', targets: ['rpc:50051'] } });
+  });
+
+  it('splits grpc-list:// into targets and checks each one', () => {
+    expect(parseRpcHost('grpc-list://a:1, b:2')).toEqual({ kind: 'ok', endpoint: { transport: 'grpc', targets: ['a:1', 'b:2'] } });
+    expect(parseRpcHost('grpc-list://a:1,b')).toMatchObject({ kind: 'invalid' });
+    expect(parseRpcHost('grpc-list://')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('refuses empty values, broken URLs and URLs with credentials', () => {
+    expect(parseRpcHost(' ')).toMatchObject({ kind: 'invalid' });
+    expect(parseRpcHost('http://')).toMatchObject({ kind: 'invalid' });
+    expect(parseRpcHost('http://u:p@rails/_anycable')).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('http_rpc_secret') });
+  });
+});
+
+describe('buildRpcEnv', () => {
+  const source = {
+    url: 'ws://example.com/cable?token=1',
+    headers: { cookie: 'a=1; _session=s; b=2', 'x-api-key': 'k', 'user-agent': 'UA', 'x-empty': '', 'x-list': ['1', '2'] },
+    remoteAddress: '::ffff:10.1.2.3',
+  };
+
+  it('keeps only the listed headers (lower-cased), adds REMOTE_ADDR and turns ws:// into http://', () => {
+    expect(buildRpcEnv(source, { headers: ['Cookie', 'User-Agent', 'x-empty', 'x-missing', 'x-list'], proxyCookies: [] })).toEqual({
+      url: 'http://example.com/cable?token=1',
+      headers: { cookie: 'a=1; _session=s; b=2', 'user-agent': 'UA', 'x-list': '1, 2', REMOTE_ADDR: '10.1.2.3' },
+    });
+  });
+
+  it('filters the cookie header down to proxy-cookies and leaves it out when none remain', () => {
+    expect(buildRpcEnv(source, { headers: ['cookie'], proxyCookies: ['_session'] }).headers).toEqual({ cookie: '_session=s', REMOTE_ADDR: '10.1.2.3' });
+    expect(buildRpcEnv(source, { headers: ['cookie'], proxyCookies: ['nope'] }).headers).toEqual({ REMOTE_ADDR: '10.1.2.3' });
+    expect(filterCookies('a=1;b=x=y; c', ['b', 'c'])).toBe('b=x=y; c');
+  });
+
+  it('keeps https and IPv6 addresses as they are', () => {
+    expect(buildRpcEnv({ url: 'wss://h/cable', headers: {}, remoteAddress: '::1' }, { headers: [], proxyCookies: [] })).toEqual({ url: 'https://h/cable', headers: { REMOTE_ADDR: '::1' } });
+  });
+});
+
+describe('HTTP RPC JSON', () => {
+  it('encodes snake_case keys, keeps map keys verbatim and omits empty fields', () => {
+    const body = encodeRequest('command', {
+      command: 'message', identifier: 'id', connectionIdentifiers: '{"u":1}', data: '{}',
+      env: { url: 'http://h/', headers: { 'x-Mixed_Case': 'v' }, cstate: {}, istate: { someKey: '1' } },
+    });
+    expect(body).toEqual({ command: 'message', identifier: 'id', connection_identifiers: '{"u":1}', data: '{}', env: { url: 'http://h/', headers: { 'x-Mixed_Case': 'v' }, istate: { someKey: '1' } } });
+    expect(encodeRequest('disconnect', { identifiers: '', subscriptions: [], env: { url: '', headers: {} } })).toEqual({ env: {} });
+  });
+
+  it('reads status as an integer, an enum name, or missing (= ERROR), and refuses anything else', () => {
+    expect([1, 'SUCCESS', 2, 'FAILURE', 0, 'ERROR', undefined, null].map(readStatus)).toEqual([1, 1, 2, 2, 0, 0, 0, 0]);
+    expect(['success', 3, 'toString', true].map(readStatus)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('decodes a full CommandResponse, also from lowerCamel keys, with defaults filled', () => {
+    const decoded = decodeResponse('command', {
+      status: 'SUCCESS', stopStreams: true, streams: ['s'], stopped_streams: ['x'], transmissions: ['t'], disconnect: true,
+      env: { istate: { k: '' } }, presence: { type: 'join', id: 'u1', info: '{"n":1}' },
+    });
+    expect(decoded).toEqual({
+      ok: true,
+      response: { status: 1, disconnect: true, stopStreams: true, streams: ['s'], transmissions: ['t'], errorMsg: '', env: { cstate: {}, istate: { k: '' } }, stoppedStreams: ['x'], presence: { type: 'join', id: 'u1', info: '{"n":1}', ttl: 0 } },
+    });
+    expect(decodeResponse('disconnect', {})).toEqual({ ok: true, response: { status: 0, errorMsg: '' } });
+  });
+
+  it('refuses bodies that are not RPC responses', () => {
+    expect(decodeResponse('connect', [])).toMatchObject({ ok: false });
+    expect(decodeResponse('connect', { status: 1, transmissions: 'x' })).toMatchObject({ ok: false, problem: expect.stringContaining('transmissions') });
+    expect(decodeResponse('command', { status: 1, env: { cstate: { a: 1 } } })).toMatchObject({ ok: false });
+  });
+});
