@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { BroadcastModule } from './broadcast/broadcast.module.js';
 import { CableModule } from './cable/cable.module.js';
@@ -10,13 +10,17 @@ import { HubModule } from './hub/hub.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 
-/** Root module: the frozen config plus one module per capability. `extraImports` lets users add their own Nest modules. */
+/**
+ * Root module: the frozen config plus one module per capability. `extraImports`
+ * lets users add their own Nest modules; `fallback` is a module exporting
+ * `CHANNEL_FALLBACK` (default: no RPC).
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: Readonly<CableConfig>, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+  static forRoot(config: Readonly<CableConfig>, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }

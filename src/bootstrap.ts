@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { DynamicModule, INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { CableWsAdapter } from './cable/cable.ws-adapter.js';
 import type { CableConfig } from './config/cable-config.js';
@@ -26,12 +26,14 @@ export interface StartOptions {
   logger?: CableLogger;
   /** Extra Nest modules to load beside cablecar's (user extensions). */
   imports?: ModuleMetadata['imports'];
+  /** A module exporting `CHANNEL_FALLBACK` for channels no local channel handles (default: no RPC). */
+  fallback?: Type<unknown> | DynamicModule;
 }
 
 /** Create, wire and listen. */
 export async function startCable(config: Readonly<CableConfig>, options: StartOptions = {}): Promise<RunningCable> {
   const logger = options.logger ?? new CableLogger({ level: config.logLevel, format: config.logFormat });
-  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports), {
+  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports, options.fallback), {
     logger,
     bodyParser: false,
     abortOnError: false,
@@ -50,6 +52,11 @@ export async function startCable(config: Readonly<CableConfig>, options: StartOp
   );
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.
+  await app.init().catch(async (error: unknown) => {
+    await app.close().catch(() => undefined);
+    throw error;
+  });
   try {
     await app.listen(config.port, config.host);
   } catch (error) {

@@ -9,8 +9,9 @@ import type { WebSocket } from 'ws';
 import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
 import type { Handshake } from '../auth/identification.js';
-import { ChannelRouter } from '../channels/channel-router.js';
+import { ChannelDiscovery } from '../channels/channel-discovery.js';
 import type { CableConfig } from '../config/cable-config.js';
+import { connectionEnv } from '../connection/connection-state.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
@@ -21,40 +22,57 @@ import { requestUrl } from './request-url.js';
 import { Session, type SessionDeps } from './session.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 
-/** Build the handshake view of an upgrade request. Never throws on client input (see request-url.ts). */
-export function handshakeOf(sid: string, req: IncomingMessage): Handshake {
+/**
+ * Build the handshake view of an upgrade request, with the `env` the session
+ * keeps (`headers`: the allow-list of lower-case names). Never throws on client
+ * input (see request-url.ts).
+ */
+export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly string[]): Handshake {
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const url = requestUrl(req.url, req.headers.host, secure);
+  const href = url.toString();
   const offered = req.headers['sec-websocket-protocol'];
+  const remoteAddress = req.socket.remoteAddress ?? '';
   return {
     sid,
-    url: url.toString(),
+    url: href,
     headers: req.headers,
+    env: connectionEnv(href, req.headers, headers, remoteAddress),
     query: url.searchParams,
     protocols: offered ? offered.split(',').map((p) => p.trim()).filter(Boolean) : [],
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress,
   };
 }
 
+/** See file comment. */
 @WebSocketGateway()
 export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sessionDeps: SessionDeps;
+  /** Set at bootstrap, when the routing table exists; no connection is accepted before. */
+  private sessionDeps?: SessionDeps;
+  /** `headers` option, lower-cased once (anycable cli/options.go). */
+  private readonly headerAllowList: readonly string[];
 
   constructor(
     @Inject(CABLE_CONFIG) private readonly config: CableConfig,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
-    hub: Hub,
-    private readonly router: ChannelRouter,
+    private readonly hub: Hub,
+    private readonly channels: ChannelDiscovery,
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
-    counters: Counters,
+    private readonly counters: Counters,
   ) {
+    this.headerAllowList = config.headers.map((name) => name.toLowerCase());
+  }
+
+  onApplicationBootstrap(): void {
+    const { config, hub, registry } = this;
+    const router = this.channels.router;
     // why: one deps object shared by every session instead of an object and two closures per socket.
     this.sessionDeps = {
       hub,
       router,
-      logger,
-      counters,
+      logger: this.logger,
+      counters: this.counters,
       limits: {
         maxPendingSize: config.wsMaxPendingSize,
         maxSubscriptions: config.maxSubscriptions,
@@ -70,14 +88,13 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
       onClosed: (session) => registry.remove(session),
       publishWhisper: (stream, data, senderSid) => hub.broadcast({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
-  }
-
-  onApplicationBootstrap(): void {
-    this.registry.startPings(this.config.pingInterval, this.config.pingTimestampPrecision);
+    registry.startPings(config.pingInterval, config.pingTimestampPrecision);
+    registry.startIdentifyDeadline(config.identifyTimeout);
     this.logger.logAt('info', 'cable gateway ready', {
-      paths: this.config.path.join(','),
+      paths: config.path.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
-      channels: this.router.localChannels().join(',') || '(none)',
+      channels: router.localChannels().join(',') || '(none)',
+      fallback: router.fallbackName,
     });
   }
 
@@ -99,12 +116,19 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const requestId = req.headers['x-request-id'];
     const sid = this.registry.allocateSid(typeof requestId === 'string' ? requestId : undefined);
-    const session = new Session(sid, ws, this.sessionDeps, req.socket);
-    this.registry.add(session);
-    const handshake = handshakeOf(sid, req);
+    const handshake = handshakeOf(sid, req, this.headerAllowList);
+    const session = new Session(sid, ws, this.sessionDeps!, req.socket, handshake.env);
+    const { registry } = this;
+    registry.add(session);
     this.identification.identify(handshake).then(
-      (outcome) => session.identified(outcome),
-      (error: Error) => session.identified({ kind: 'error', detail: error.message }),
+      (outcome) => {
+        registry.identified(session);
+        session.identified(outcome);
+      },
+      (error: Error) => {
+        registry.identified(session);
+        session.identified({ kind: 'error', detail: error.message });
+      },
     );
   }
 
@@ -115,6 +139,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   async beforeApplicationShutdown(): Promise<void> {
     this.registry.startDrain();
     this.registry.stopPings();
+    this.registry.stopIdentifyDeadline();
     const sessions = this.registry.all();
     if (sessions.length === 0) return;
     this.logger.logAt('info', 'shutting down: disconnecting sessions', { sessions: sessions.length });

@@ -46,6 +46,14 @@ export class CableConfig {
   @IsNumber() @Min(0)
   shutdownTimeout = 30;
 
+  @Option({ group: 'server', kind: 'list', toml: 'rpc.proxy_headers', description: 'Request headers a connection keeps in its env (sent to RPC), lower-case names, e.g. cookie,x-api-token; REMOTE_ADDR is always kept.' })
+  @IsString({ each: true }) @Matches(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { each: true, message: 'headers must be HTTP header names' })
+  headers: string[] = ['cookie'];
+
+  @Option({ group: 'server', kind: 'number', toml: 'server.identify_timeout', description: 'Seconds a connection may take to be identified (JWT, RPC Connect) before it is closed with idle_timeout (0 = no limit).' })
+  @IsNumber() @Min(0)
+  identifyTimeout = 10;
+
   // --- application / auth modes ---
   @Option({ group: 'app', kind: 'string', toml: 'secret', secret: true, description: 'Application secret; broadcast key (and later JWT / streams secrets) are derived from it.' })
   @IsString()

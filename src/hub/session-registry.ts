@@ -1,6 +1,7 @@
 /**
  * Live sessions, indexed by sid and by identifiers (for remote disconnects),
- * plus the one shared ping timer (anycable node/node.go keeps a single ticker too).
+ * plus the shared timers: one for pings (anycable node/node.go keeps a single
+ * ticker too) and one sweeping sessions whose identification takes too long.
  */
 import { randomBytes } from 'node:crypto';
 import { pingFrame, type PingPrecision } from '../protocol/messages.js';
@@ -25,7 +26,13 @@ export function newSid(): string {
 /** The set of connected sessions. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RegisteredSession>();
+  /**
+   * Sessions still identifying, with when they started; insertion order is start
+   * order, so a sweep stops at the first one still within its deadline.
+   */
+  private readonly identifying = new Map<RegisteredSession, number>();
   private pingTimer?: NodeJS.Timeout;
+  private identifyTimer?: NodeJS.Timeout;
   private draining = false;
 
   /** Number of sessions (identified or not). */
@@ -51,11 +58,19 @@ export class SessionRegistry {
     return sid;
   }
 
-  add(session: RegisteredSession): void {
+  /** Register a new session; it counts as identifying (for the deadline) from `now` until `identified`. */
+  add(session: RegisteredSession, now: number = Date.now()): void {
     this.sessions.set(session.sid, session);
+    this.identifying.set(session, now);
+  }
+
+  /** Identification finished (whatever the outcome): the deadline no longer applies. */
+  identified(session: RegisteredSession): void {
+    this.identifying.delete(session);
   }
 
   remove(session: RegisteredSession): void {
+    this.identifying.delete(session);
     if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
   }
 
@@ -91,5 +106,35 @@ export class SessionRegistry {
   stopPings(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
+  }
+
+  /**
+   * Start the one timer that closes sessions still identifying after
+   * `timeoutSeconds` with `idle_timeout` (no-op when 0). It ticks a few times per
+   * timeout (at most every second), so a session gets between 1x and 1.25x the timeout.
+   */
+  startIdentifyDeadline(timeoutSeconds: number, now: () => number = Date.now): void {
+    this.stopIdentifyDeadline();
+    if (timeoutSeconds <= 0) return;
+    const timeoutMs = timeoutSeconds * 1000;
+    this.identifyTimer = setInterval(() => this.sweepIdentifying(now(), timeoutMs), Math.min(1000, Math.max(10, timeoutMs / 4)));
+    this.identifyTimer.unref();
+  }
+
+  stopIdentifyDeadline(): void {
+    if (this.identifyTimer) clearInterval(this.identifyTimer);
+    this.identifyTimer = undefined;
+  }
+
+  /** Disconnect (`idle_timeout`) every session that started identifying `timeoutMs` or more before `now`; returns how many. */
+  sweepIdentifying(now: number, timeoutMs: number): number {
+    let closed = 0;
+    for (const [session, startedAt] of this.identifying) {
+      if (now - startedAt < timeoutMs) break;
+      this.identifying.delete(session);
+      session.disconnect('idle_timeout');
+      closed++;
+    }
+    return closed;
   }
 }

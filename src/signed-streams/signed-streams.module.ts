@@ -1,28 +1,22 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { CABLE_CONFIG, CABLE_LOGGER } from '../config/config.tokens.js';
-import { ChannelRouter } from '../channels/channel-router.js';
-import { ChannelsModule } from '../channels/channels.module.js';
 import type { CableConfig } from '../config/cable-config.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { PubsubChannel } from '../channels/pubsub.channel.js';
-import { CABLE_READY_CHANNEL, CABLE_READY_PARAM, SIGNED_STREAM_NAME_PARAM, SignedStreamChannel, TURBO_STREAMS_CHANNEL } from './signed-stream.channel.js';
+import { SignedStreamChannels } from './signed-streams.channels.js';
 import { SignedStreams } from './signed-streams.service.js';
 
 /**
- * Signed streams: provides `SignedStreams` and, at init, registers `$pubsub`
- * (replacing the public-only one from `ChannelsModule`) and, when enabled with
- * a key, `Turbo::StreamsChannel` and `CableReady::Stream` into the router.
- * Imports `ChannelsModule` so its init (the first `$pubsub`) runs before ours.
+ * Signed streams: provides `SignedStreams` (the verifiers) and contributes
+ * `$pubsub`, `Turbo::StreamsChannel` and `CableReady::Stream` to the routing
+ * table through `SignedStreamChannels` (discovered by `ChannelsModule`).
  */
 @Module({
-  imports: [ChannelsModule],
-  providers: [{ provide: SignedStreams, inject: [CABLE_CONFIG], useFactory: (config: CableConfig) => SignedStreams.fromConfig(config) }],
+  providers: [{ provide: SignedStreams, inject: [CABLE_CONFIG], useFactory: (config: CableConfig) => SignedStreams.fromConfig(config) }, SignedStreamChannels],
   exports: [SignedStreams],
 })
 export class SignedStreamsModule implements OnModuleInit {
   constructor(
     private readonly streams: SignedStreams,
-    private readonly router: ChannelRouter,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
   ) {}
 
@@ -30,18 +24,6 @@ export class SignedStreamsModule implements OnModuleInit {
     const { settings } = this.streams;
     for (const warning of settings.warnings) this.logger.logAt('warn', warning, undefined, 'SignedStreams');
     const { pubsub } = settings;
-    this.router.register(
-      new PubsubChannel({ publicStreams: pubsub.publicStreams, whisperOnSigned: pubsub.whisperOnSigned, verifier: this.streams.verifier('pubsub'), router: this.router }),
-    );
-    const local: Array<[string, string, 'turbo' | 'cableReady']> = [
-      [TURBO_STREAMS_CHANNEL, SIGNED_STREAM_NAME_PARAM, 'turbo'],
-      [CABLE_READY_CHANNEL, CABLE_READY_PARAM, 'cableReady'],
-    ];
-    for (const [name, param, kind] of local) {
-      const setting = settings[kind];
-      if (setting.kind !== 'enabled') continue;
-      this.router.register(new SignedStreamChannel({ name, param, verifier: setting.verifier, router: this.router }));
-    }
     this.logger.logAt('info', 'signed streams', {
       pubsub_signed: pubsub.keySource ?? 'off (no secret)',
       public_streams: pubsub.publicStreams,

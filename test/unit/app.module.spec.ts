@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { AppModule } from '../../src/app.module.js';
 import { IdentificationChain } from '../../src/auth/identification-chain.js';
-import { ChannelRouter } from '../../src/channels/channel-router.js';
+import { ChannelDiscovery } from '../../src/channels/channel-discovery.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { Hub } from '../../src/hub/hub.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
@@ -19,7 +19,7 @@ describe('AppModule wiring', () => {
   it('wires the hub, the $pubsub channel and no identification by default', async () => {
     const ctx = await contextFor([]);
     expect(ctx.get(Hub)).toBeInstanceOf(Hub);
-    expect(ctx.get(ChannelRouter).localChannels()).toContain('$pubsub');
+    expect(ctx.get(ChannelDiscovery).router.localChannels()).toContain('$pubsub');
     expect(ctx.get(IdentificationChain).describe()).toEqual([]);
     expect(ctx.get(ConfigService).get('port')).toBe(8080);
     await ctx.close();
