@@ -203,6 +203,40 @@ describe('frames sent while identification is pending', () => {
   }, 30000);
 });
 
+describe('identification that never finishes', () => {
+  let app: TestApp;
+  let jwks: Server;
+  let requests = 0;
+  beforeAll(async () => {
+    // The boot fetch is answered; the refresh for a new kid is never answered.
+    jwks = createServer((_req, res) => {
+      if (++requests === 1) res.writeHead(200, { 'Content-Type': 'application/json' }).end(readFileSync(join(JWT_FIXTURES, 'jwks.json')));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    app = await startApp(['--jwt_jwks_url', `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, '--identify_timeout', '1', '--public']);
+  });
+  afterAll(async () => {
+    await app.close();
+    jwks.closeAllConnections();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it('is closed with idle_timeout once identify_timeout has passed; other connections are served', async () => {
+    const { stillServed } = await bystander(app);
+    const startedAt = Date.now();
+    const hung = await RawClient.connect(`${app.wsUrl()}?jid=${vector('RS256 by the rotated-in key (kid rsa-2)').token}`);
+    expect(await hung.next(undefined, 5000)).toEqual({ type: 'disconnect', reason: 'idle_timeout', reconnect: false });
+    expect(await hung.closed()).toBe(1000);
+    expect(hung.closeReason).toBe('Idle Timeout');
+    const waited = Date.now() - startedAt;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(3000);
+    expect(requests).toBe(2);
+    await stillServed();
+    expect(errorLogs(app)).toEqual([]);
+  }, 15000);
+});
+
 describe('messages sent in fragments', () => {
   let app: TestApp;
   beforeAll(async () => {
