@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { IdentifyOutcome } from '../auth/identification.js';
-import type { ChannelContext, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from '../channels/channel.js';
+import type { ChannelContext, MaybePromise, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from '../channels/channel.js';
 import type { Route } from '../channels/channel-router.js';
 import { EMPTY_STATE, patchState, WHISPER_STREAM_STATE, type ConnectionEnv, type StateMap, type StatePatch } from '../connection/connection-state.js';
 import type { DisconnectRequest } from '../connection/effects.js';
@@ -164,15 +164,14 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       return;
     }
     const route = this.deps.router.route(params.channel);
-    const result = route.subscribe(this, identifier, params);
-    if (!(result instanceof Promise)) {
-      this.applySubscribe(route, identifier, result);
-      return;
+    let result = route.subscribe(this, identifier, params);
+    if (result instanceof Promise) {
+      const inFlight = (this.subscribing ??= new Set());
+      inFlight.add(identifier);
+      // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
+      result = result.finally(() => inFlight.delete(identifier));
     }
-    const inFlight = (this.subscribing ??= new Set());
-    inFlight.add(identifier);
-    // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
-    return result.finally(() => inFlight.delete(identifier)).then((outcome) => this.applySubscribe(route, identifier, outcome));
+    return whenReady(result, (outcome) => this.applySubscribe(route, identifier, outcome));
   }
 
   private applySubscribe(route: Route, identifier: string, outcome: SubscribeOutcome): void {
@@ -192,7 +191,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         applyEffects(this, undefined, outcome, rejectFrame(identifier));
         return;
       case 'error':
-        this.deps.logger.logAt('error', 'subscribe failed', { sid: this.sid, identifier, reason: outcome.reason });
+        this.handlerFailed('subscribe', identifier, outcome.reason);
         return;
       default:
         return unreachable(outcome);
@@ -207,18 +206,15 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       return;
     }
     this.stopAllStreams(identifier);
-    let result: ReturnType<Route['unsubscribe']>;
+    let result: MaybePromise<UnsubscribeOutcome>;
     try {
       result = subscription.route.unsubscribe(this, identifier);
     } catch (error) {
       this.forget(identifier);
       throw error;
     }
-    if (!(result instanceof Promise)) {
-      this.applyUnsubscribe(identifier, result);
-      return;
-    }
-    return result.finally(() => this.forget(identifier)).then((outcome) => this.applyUnsubscribe(identifier, outcome));
+    if (result instanceof Promise) result = result.finally(() => this.forget(identifier));
+    return whenReady(result, (outcome) => this.applyUnsubscribe(identifier, outcome));
   }
 
   private applyUnsubscribe(identifier: string, outcome: UnsubscribeOutcome): void {
@@ -229,7 +225,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         applyEffects(this, undefined, outcome);
         return;
       case 'error':
-        this.deps.logger.logAt('error', 'unsubscribe failed', { sid: this.sid, identifier, reason: outcome.reason });
+        this.handlerFailed('unsubscribe', identifier, outcome.reason);
         return;
       default:
         return unreachable(outcome);
@@ -248,12 +244,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       this.debug('message to unknown identifier ignored', { identifier });
       return;
     }
-    const result = subscription.route.perform(this, identifier, data);
-    if (!(result instanceof Promise)) {
-      this.applyPerform(identifier, result);
-      return;
-    }
-    return result.then((outcome) => this.applyPerform(identifier, outcome));
+    return whenReady(subscription.route.perform(this, identifier, data), (outcome) => this.applyPerform(identifier, outcome));
   }
 
   private applyPerform(identifier: string, outcome: PerformOutcome): void {
@@ -266,7 +257,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         this.debug('message ignored', { identifier, reason: outcome.reason });
         return;
       case 'error':
-        this.deps.logger.logAt('error', 'perform failed', { sid: this.sid, identifier, reason: outcome.reason });
+        this.handlerFailed('perform', identifier, outcome.reason);
         return;
       default:
         return unreachable(outcome);
@@ -291,6 +282,11 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
     this.deps.publishWhisper(stream, encoded, this.sid);
   }
 
+  /** An `error` outcome (anycable: status ERROR): nothing is applied, the reason is logged. */
+  private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
+    this.deps.logger.logAt('error', `${command} failed`, { sid: this.sid, identifier, reason });
+  }
+
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */
   private mayJoin(stream: string, identifier: string): boolean {
     const max = this.deps.limits.maxIdentifiersPerStream;
@@ -312,6 +308,13 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       for (const failure of failures) this.commandFailed(new Error(failure), 'disconnect failed');
     });
   }
+}
+
+/** Apply a handler result now, or once its promise settles (the session reads no frame meanwhile). */
+function whenReady<T>(result: MaybePromise<T>, apply: (outcome: T) => void): Promise<void> | undefined {
+  if (result instanceof Promise) return result.then(apply);
+  apply(result);
+  return undefined;
 }
 
 /** Exhaustiveness check: a new outcome or command variant makes the `switch` above fail to compile. */

@@ -3,16 +3,12 @@
  * `message` commands a local channel hands on (anycable router/router.go). RPC
  * implements it later; without RPC it is `NoRpcFallback`.
  */
-import type { ChannelParams } from '../protocol/commands.js';
-import type { ChannelContext, MaybePromise, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from './channel.js';
+import type { ChannelContext, CommandHandlers, MaybePromise } from './channel.js';
 
 /** One implementation per deployment, injected under `CHANNEL_FALLBACK`. */
-export interface ChannelFallback {
+export interface ChannelFallback extends CommandHandlers {
   /** Short name for the boot log (`none`, `rpc`). */
   readonly name: string;
-  subscribe(ctx: ChannelContext, identifier: string, params: ChannelParams): MaybePromise<SubscribeOutcome>;
-  unsubscribe(ctx: ChannelContext, identifier: string): MaybePromise<UnsubscribeOutcome>;
-  perform(ctx: ChannelContext, identifier: string, data: string): MaybePromise<PerformOutcome>;
   /**
    * Called once when an identified connection closes, with every identifier it
    * still held (anycable makes one Disconnect RPC per connection). The context

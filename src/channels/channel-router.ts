@@ -4,20 +4,16 @@
  * go to the fallback. Plain TypeScript, built with `new` (tests do the same).
  */
 import { CableError } from '../errors.js';
-import type { ChannelParams } from '../protocol/commands.js';
-import type { ChannelContext, MaybePromise, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from './channel.js';
+import type { ChannelContext, CommandHandlers, MaybePromise, UnsubscribeOutcome } from './channel.js';
 import type { ChannelFallback } from './channel-fallback.js';
 import { BUILT_IN_CHANNELS, type ChannelRegistration } from './channel-registration.js';
 
 /** Where the commands of one channel name go; one frozen object per name, shared by every subscription. */
-export interface Route {
+export interface Route extends CommandHandlers {
   /** Channel name, or `*` for the fallback route. */
   readonly channel: string;
   /** Handled in this process; false for the fallback route. */
   readonly local: boolean;
-  subscribe(ctx: ChannelContext, identifier: string, params: ChannelParams): MaybePromise<SubscribeOutcome>;
-  unsubscribe(ctx: ChannelContext, identifier: string): MaybePromise<UnsubscribeOutcome>;
-  perform(ctx: ChannelContext, identifier: string, data: string): MaybePromise<PerformOutcome>;
 }
 
 /** Name of the fallback route (what `Route.channel` says for it). */

@@ -35,6 +35,13 @@ export type PerformOutcome =
 /** A value, or a promise of it for handlers that do I/O. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** The three command handlers a route and the fallback both have. */
+export interface CommandHandlers {
+  subscribe(ctx: ChannelContext, identifier: string, params: ChannelParams): MaybePromise<SubscribeOutcome>;
+  unsubscribe(ctx: ChannelContext, identifier: string): MaybePromise<UnsubscribeOutcome>;
+  perform(ctx: ChannelContext, identifier: string, data: string): MaybePromise<PerformOutcome>;
+}
+
 /** A locally handled channel. Its `message` commands go to `perform` or to the fallback, as its registration says. */
 export interface Channel {
   subscribe(ctx: ChannelContext, identifier: string, params: ChannelParams): MaybePromise<SubscribeOutcome>;
