@@ -293,7 +293,7 @@ async function smokeCheck(server) {
     ws.send('{"command":"ping"}');
     const pong = await next();
     expect(pong === '{"type":"pong"}', 'pong', pong);
-    const res = await fetch(server.broadcastUrl, { method: 'POST', body: JSON.stringify({ stream: 'smoke', data: '{"a":1}' }) });
+    const res = await fetch(server.broadcastUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ stream: 'smoke', data: '{"a":1}' }) });
     expect(res.status === 201, 'POST /_broadcast -> 201', res.status);
     const frame = await next();
     expect(frame === JSON.stringify({ identifier, message: { a: 1 } }), 'broadcast frame', frame);
