@@ -11,12 +11,15 @@ import type { DisconnectRequest, SubscriptionEffects } from '../connection/effec
 export interface EffectTarget {
   /** Join `stream` under `identifier` unless a per-connection limit refuses it. */
   startStream(stream: string, identifier: string): void;
+  /** Leave one stream of the subscription `identifier`. */
   stopStream(stream: string, identifier: string): void;
+  /** Leave every stream of the subscription `identifier`. */
   stopAllStreams(identifier: string): void;
   /** Merge state patches: `cstate` for the connection, `istate` for the subscription `identifier`. */
   patchState(cstate: StatePatch | undefined, identifier: string | undefined, istate: StatePatch | undefined): void;
   /** Queue one text frame (with the slow-client check). */
   send(frame: string): void;
+  /** Close the connection as the outcome asks (see `DisconnectRequest`). */
   disconnectFor(request: DisconnectRequest): void;
 }
 

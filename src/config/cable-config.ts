@@ -46,6 +46,7 @@ export class CableConfig {
   @IsNumber() @Min(0)
   shutdownTimeout = 30;
 
+  // TOML key as anycable rpc/config.go (`ProxyHeaders`, toml "proxy_headers"); the flag is anycable-go's `--headers`.
   @Option({ group: 'server', kind: 'list', toml: 'rpc.proxy_headers', description: 'Request headers a connection keeps in its env (sent to RPC), lower-case names, e.g. cookie,x-api-token; REMOTE_ADDR is always kept.' })
   @IsString({ each: true }) @Matches(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { each: true, message: 'headers must be HTTP header names' })
   headers: string[] = ['cookie'];
