@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { BroadcastModule } from './broadcast/broadcast.module.js';
 import { CableModule } from './cable/cable.module.js';
@@ -12,15 +12,16 @@ import type { CableLogger } from './logging/cable-logger.js';
 
 /**
  * Root module: the config module (each slice under its own token) plus one
- * module per capability. `extraImports` lets users add their own Nest modules.
+ * module per capability. `extraImports` lets users add their own Nest modules;
+ * `fallback` is a module exporting `CHANNEL_FALLBACK` (default: no RPC).
  */
 @Module({})
 export class AppModule {
   /** The application for one loaded config. */
-  static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+  static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { DynamicModule, INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { CableWsAdapter } from './cable/cable.ws-adapter.js';
 import type { CableConfig } from './capabilities.js';
@@ -28,6 +28,8 @@ export interface StartOptions {
   logger?: CableLogger;
   /** Extra Nest modules to load beside cablecar's (user extensions). */
   imports?: ModuleMetadata['imports'];
+  /** A module exporting `CHANNEL_FALLBACK` for channels no local channel handles (default: no RPC). */
+  fallback?: Type<unknown> | DynamicModule;
 }
 
 /** The application logger for the `logging` slice. */
@@ -39,7 +41,7 @@ export function loggerFor(logging: LoggingSettings): CableLogger {
 export async function startCable(config: CableConfig, options: StartOptions = {}): Promise<RunningCable> {
   const { server, ws } = config.settings;
   const logger = options.logger ?? loggerFor(config.settings.logging);
-  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports), {
+  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports, options.fallback), {
     logger,
     bodyParser: false,
     abortOnError: false,
@@ -58,6 +60,11 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
   );
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.
+  await app.init().catch(async (error: unknown) => {
+    await app.close().catch(() => undefined);
+    throw error;
+  });
   try {
     await app.listen(server.port, server.host);
   } catch (error) {

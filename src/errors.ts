@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   CABLE_ERR_IDENTIFY_FAILED: 'An identification step threw; the connection is closed with 1011 "Auth Error".',
   CABLE_ERR_CONNECTION_SETUP: 'Setting up an accepted WebSocket failed (a bug); that connection is closed with 1011, nothing else is affected.',
   CABLE_ERR_COMMAND_FAILED: 'A channel handler threw while handling a command; nothing is sent to the client.',
+  CABLE_ERR_CHANNEL_DUPLICATE: 'Two channel registrations claim one channel name (or one takes a built-in name without override: true); start-up stops.',
 } as const;
 
 /** A code from the catalogue. */

@@ -4,6 +4,7 @@ import { loadCableConfig } from './capabilities.js';
 import { describeConfig } from './config/describe-config.js';
 import { loggerFor, startCable, type RunningCable } from './bootstrap.js';
 import { runTokenCommand } from './auth/jwt/token.command.js';
+import type { CableLogger } from './logging/cable-logger.js';
 
 async function main(): Promise<void> {
   const outcome = loadCableConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
   // Warnings first, so they are seen even when listening fails.
   const logger = loggerFor(outcome.config.settings.logging);
   for (const warning of outcome.warnings) logger.logAt('warn', warning);
-  const running = await startCable(outcome.config, { logger });
-  exitOnSignals(running, outcome.config.settings.server.shutdownTimeoutMs);
+  const starting = startCable(outcome.config, { logger });
+  // why before awaiting: a signal that arrives while the server starts must still end in a clean drain.
+  exitOnSignals(starting, logger, outcome.config.settings.server.shutdownTimeoutMs);
+  const running = await starting;
   if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
   running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
 }
@@ -37,20 +40,22 @@ async function main(): Promise<void> {
  * close, exit 0. Nest's own shutdown hooks re-raise the signal, which makes the
  * process die by signal instead; a second signal kills at once.
  */
-function exitOnSignals(running: RunningCable, shutdownTimeoutMs: number): void {
+function exitOnSignals(starting: Promise<RunningCable>, logger: CableLogger, shutdownTimeoutMs: number): void {
   const onSignal = (signal: NodeJS.Signals) => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    running.logger.logAt('info', 'shutting down', { signal });
+    logger.logAt('info', 'shutting down', { signal });
     // Backstop: the drain ends at shutdown_timeout; the rest (HTTP close) must not hold the exit.
     setTimeout(() => process.exit(0), shutdownTimeoutMs + 5000).unref();
-    running.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        running.logger.logAt('error', 'shutdown failed', { error: error.message });
-        process.exit(1);
-      },
-    );
+    starting
+      .then((running) => running.close())
+      .then(
+        () => process.exit(0),
+        (error: Error) => {
+          logger.logAt('error', 'shutdown failed', { error: error.message });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -4,6 +4,8 @@
  * outcome value, never throws for bad credentials (anycable identity/identity.go).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ConnectionEnv } from '../connection/connection-state.js';
+import type { ConnectionEffects } from '../connection/effects.js';
 import type { DisconnectReason } from '../protocol/disconnect-reasons.js';
 
 /** What an identifier may look at: the upgrade request, already decoded. */
@@ -12,8 +14,10 @@ export interface Handshake {
   readonly sid: string;
   /** Full request URL with an http(s) scheme (what RPC's `env.url` carries). */
   readonly url: string;
-  /** Request headers, lower-case names. */
+  /** Request headers, lower-case names (all of them, only while identifying). */
   readonly headers: IncomingHttpHeaders;
+  /** What the connection keeps for its life: URL, allow-listed headers, `REMOTE_ADDR` (RPC's `env`). */
+  readonly env: ConnectionEnv;
   /** Query string of the upgrade URL. */
   readonly query: URLSearchParams;
   /** Subprotocols offered by the client, in order. */
@@ -22,11 +26,15 @@ export interface Handshake {
   readonly remoteAddress: string;
 }
 
-/** The result of one identification step. */
+/**
+ * The result of one identification step. An accepted outcome may carry
+ * transmissions (they replace the default welcome) and a `cstate` patch, applied
+ * by the session like every other outcome (anycable node/node.go `Authenticate`).
+ */
 export type IdentifyOutcome =
-  /** Accept: `identifiers` is the JSON string of connection identifiers. */
-  | { kind: 'accepted'; identifiers: string; transmissions?: readonly string[]; expiresAt?: number }
-  /** Refuse with a disconnect frame of this reason. */
+  /** Accept: `identifiers` is the JSON string of connection identifiers; `expiresAt` (ms) ends the session with `token_expired`. */
+  | ({ kind: 'accepted'; identifiers: string; expiresAt?: number; claims?: Readonly<Record<string, unknown>> } & Pick<ConnectionEffects, 'transmissions' | 'cstate'>)
+  /** Refuse: the transmissions (or a disconnect frame of this reason) are sent, then the socket is closed. */
   | { kind: 'rejected'; reason: DisconnectReason; transmissions?: readonly string[]; detail?: string }
   /** This step does not apply (e.g. no token); try the next one. */
   | { kind: 'next' }

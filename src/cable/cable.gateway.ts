@@ -10,11 +10,12 @@ import { Ingest } from '../broadcast/ingest.js';
 import { CableError } from '../errors.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
 import type { Handshake, IdentifyOutcome } from '../auth/identification.js';
-import { ChannelRouter } from '../channels/channel-router.js';
+import { ChannelDiscovery } from '../channels/channel-discovery.js';
 import { CABLE_LOGGER, LIMITS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../config/config.tokens.js';
 import type { LimitsSettings } from '../config/limits.options.js';
 import type { ServerSettings } from '../config/server.options.js';
 import type { WsSettings } from '../config/ws.options.js';
+import { connectionEnv } from '../connection/connection-state.js';
 import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { Counters } from '../metrics/counters.js';
@@ -24,46 +25,57 @@ import { requestUrl } from './request-url.js';
 import { Session, type SessionDeps } from './session.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 
-/** Build the handshake view of an upgrade request. Never throws on client input (see request-url.ts). */
-export function handshakeOf(sid: string, req: IncomingMessage): Handshake {
+/**
+ * Build the handshake view of an upgrade request, with the `env` the session
+ * keeps (`headers`: the allow-list of lower-case names). Never throws on client
+ * input (see request-url.ts).
+ */
+export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly string[]): Handshake {
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const url = requestUrl(req.url, req.headers.host, secure);
+  const href = url.toString();
   const offered = req.headers['sec-websocket-protocol'];
+  const remoteAddress = req.socket.remoteAddress ?? '';
   return {
     sid,
-    url: url.toString(),
+    url: href,
     headers: req.headers,
+    env: connectionEnv(href, req.headers, headers, remoteAddress),
     query: url.searchParams,
     protocols: offered ? offered.split(',').map((p) => p.trim()).filter(Boolean) : [],
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress,
   };
 }
 
 /** Accepts sessions; reads the `server`, `ws` and `limits` slices. */
 @WebSocketGateway()
 export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sessionDeps: SessionDeps;
-
+  /** Set at bootstrap, when the routing table exists; no connection is accepted before. */
+  private sessionDeps?: SessionDeps;
   constructor(
     @Inject(SERVER_SETTINGS) private readonly server: ServerSettings,
     @Inject(WS_SETTINGS) private readonly ws: WsSettings,
-    @Inject(LIMITS_SETTINGS) limits: LimitsSettings,
+    @Inject(LIMITS_SETTINGS) private readonly limits: LimitsSettings,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
-    hub: Hub,
-    private readonly router: ChannelRouter,
+    private readonly hub: Hub,
+    private readonly channels: ChannelDiscovery,
     private readonly identification: IdentificationChain,
     private readonly registry: SessionRegistry,
-    counters: Counters,
-    ingest: Ingest,
-  ) {
+    private readonly counters: Counters,
+    private readonly ingest: Ingest,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { hub, registry, ws, ingest } = this;
+    const router = this.channels.router;
     // why: one deps object shared by every session instead of an object and two closures per socket.
     this.sessionDeps = {
       hub,
       router,
-      logger,
-      counters,
+      logger: this.logger,
+      counters: this.counters,
       limits: {
-        ...limits,
+        ...this.limits,
         maxPendingSize: ws.maxPendingSize,
         // why: the socket is paused while busy, so only what `ws` already read can pile up.
         maxBacklogBytes: Math.max(4 * ws.maxMessageSize, 256 * 1024),
@@ -73,14 +85,13 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
       // Whispers take the broadcasts' road (ingest -> pub/sub -> every node), so they cross nodes.
       publishWhisper: (stream, data, senderSid) => ingest.publish({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
-  }
-
-  onApplicationBootstrap(): void {
-    this.registry.startPings(this.ws.pingIntervalSeconds, this.ws.pingTimestampPrecision);
+    registry.startPings(this.ws.pingIntervalSeconds, this.ws.pingTimestampPrecision);
+    registry.startIdentifyDeadline(this.server.identifyTimeoutMs / 1000);
     this.logger.logAt('info', 'cable gateway ready', {
       paths: this.server.paths.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
-      channels: this.router.localChannels().join(',') || '(none)',
+      channels: router.localChannels().join(',') || '(none)',
+      fallback: router.fallbackName,
     });
   }
 
@@ -102,19 +113,20 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const requestId = req.headers['x-request-id'];
     const sid = this.registry.allocateSid(typeof requestId === 'string' ? requestId : undefined);
-    const session = new Session(sid, ws, this.sessionDeps, req.socket);
-    this.registry.add(session);
-    const handshake = handshakeOf(sid, req);
+    const handshake = handshakeOf(sid, req, this.server.headers);
+    const session = new Session(sid, ws, this.sessionDeps!, req.socket, handshake.env);
+    const { registry } = this;
+    registry.add(session);
     this.identification.identify(handshake).then(
       (outcome) => this.identified(session, outcome),
       (error: Error) => this.identified(session, { kind: 'error', detail: error.message }),
     );
   }
 
-  /** Apply the outcome; an accepted session joins the registry's identifiers index (remote disconnects). */
+  /** Apply the outcome, then tell the registry (identify deadline off; an accepted session joins the identifiers index). */
   private identified(session: Session, outcome: IdentifyOutcome): void {
     session.identified(outcome);
-    if (session.isOpen) this.registry.identified(session);
+    this.registry.identified(session);
   }
 
   /**
@@ -124,6 +136,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   async beforeApplicationShutdown(): Promise<void> {
     this.registry.startDrain();
     this.registry.stopPings();
+    this.registry.stopIdentifyDeadline();
     const sessions = this.registry.all();
     if (sessions.length === 0) return;
     this.logger.logAt('info', 'shutting down: disconnecting sessions', { sessions: sessions.length });

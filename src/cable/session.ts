@@ -1,127 +1,86 @@
 /**
  * One WebSocket connection speaking `actioncable-v1-json`: identification,
- * command handling, subscriptions and delivery. Created with `new` per socket;
- * frames never pass through Nest. Mirrors anycable node/session.go + node/node.go.
+ * subscriptions and the connection state (`env`, `cstate`, `istate`). Every
+ * handler outcome is switched on here and its effects applied through
+ * outcome-applier.ts. Created with `new` per socket; frames never pass through
+ * Nest. Mirrors anycable node/session.go + node/node.go.
  */
 import type { Duplex } from 'node:stream';
-import type { WebSocket, RawData } from 'ws';
+import type { WebSocket } from 'ws';
 import type { IdentifyOutcome } from '../auth/identification.js';
-import type { Channel, ChannelContext, PerformOutcome, SubscribeOutcome } from '../channels/channel.js';
-import type { ChannelRouter } from '../channels/channel-router.js';
-import type { Hub, Subscriber } from '../hub/hub.js';
-import type { CableLogger } from '../logging/cable-logger.js';
-import type { Counters, LimitName } from '../metrics/counters.js';
-import { parseCommand, parseIdentifier, type ClientCommand } from '../protocol/commands.js';
-import { CLOSE_INTERNAL_ERROR, CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY_VIOLATION, DISCONNECT_REASONS, type DisconnectReason } from '../protocol/disconnect-reasons.js';
-import { confirmFrame, disconnectFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol/messages.js';
-import { FrameGuard } from './frame-guard.js';
-import { TokenBucket } from './token-bucket.js';
+import type { ChannelContext, MaybePromise, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from '../channels/channel.js';
+import type { Route } from '../channels/channel-router.js';
+import { EMPTY_STATE, patchState, WHISPER_STREAM_STATE, type ConnectionEnv, type StateMap, type StatePatch } from '../connection/connection-state.js';
+import type { DisconnectRequest } from '../connection/effects.js';
+import type { Subscriber } from '../hub/hub.js';
+import { parseIdentifier, type ClientCommand } from '../protocol/commands.js';
+import { CLOSE_INTERNAL_ERROR } from '../protocol/disconnect-reasons.js';
+import { confirmFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol/messages.js';
+import { applyEffects, type EffectTarget } from './outcome-applier.js';
+import { SessionSocket, type SessionDeps } from './session-socket.js';
 
-/** Send options for text frames; one shared object, not one per send on the fan-out path. */
-const TEXT_FRAME = { binary: false } as const;
+export { FRAGMENTED_MESSAGE_DEADLINE_MS, type SessionDeps, type SessionLimits } from './session-socket.js';
 
-/** Seconds a fragmented message may take to complete before the connection is closed. */
-export const FRAGMENTED_MESSAGE_DEADLINE_MS = 10_000;
-
-/** Per-connection bounds (docs/security.md); 0 means unlimited where the option says so. */
-export interface SessionLimits {
-  /** `ws_max_pending_size`: outgoing bytes allowed to pile up before `too_slow` (every frame counts). */
-  maxPendingSize: number;
-  maxSubscriptions: number;
-  maxIdentifiersPerStream: number;
-  commandRate: number;
-  commandBurst: number;
-  whisperRate: number;
-  whisperBurst: number;
-  /** Bytes of frames that may wait while identification or a command runs. */
-  maxBacklogBytes: number;
-  /** Fragments one message may have (see frame-guard.ts). */
-  maxFragments: number;
-}
-
-/** What a session needs from the rest of the server. */
-export interface SessionDeps {
-  hub: Hub;
-  router: ChannelRouter;
-  logger: CableLogger;
-  counters: Counters;
-  limits: SessionLimits;
-  /** Called once when the socket is gone. */
-  onClosed(session: Session): void;
-  /** Publish a whisper to other subscribers of a stream. */
-  publishWhisper(stream: string, data: string, senderSid: string): void;
-}
-
-/** Bit positions for `limitsLogged`. */
-const LIMIT_BITS: readonly LimitName[] = ['max_subscriptions', 'max_identifiers_per_stream', 'command_rate', 'whisper_rate', 'pending_frames', 'fragments', 'ws_max_pending_size'];
-
-/** Per-subscription state. */
+/** One subscription: where its commands go and its state. */
 interface Subscription {
-  channel: Channel;
-  whisperStream?: string;
+  readonly route: Route;
+  istate: StateMap;
 }
 
-type SessionState = 'identifying' | 'open' | 'closed';
+/** Close text of a connection a handler asked to close without a reason (anycable node/node.go). */
+const COMMAND_CLOSE_TEXT = 'Command Failed';
 
-/** A connected client. */
-export class Session implements Subscriber, ChannelContext {
+/** A connected client; also the read-only context every handler gets. */
+export class Session extends SessionSocket implements Subscriber, ChannelContext, EffectTarget {
   identifiers = '';
-  private state: SessionState = 'identifying';
+  claims?: Readonly<Record<string, unknown>>;
+  private connectionState: StateMap = EMPTY_STATE;
+  /** Set once identification accepted the connection; only such connections get the close seam. */
+  private accepted = false;
   private readonly subscriptions = new Map<string, Subscription>();
-  /** Identifiers with a subscribe in flight (duplicates are ignored). */
-  private readonly subscribing = new Set<string>();
-  /**
-   * Frames read while identification or an async command runs; keeps per-session order.
-   * The socket is paused meanwhile, so only what `ws` had already read lands here.
-   */
-  private backlog: string[] = [];
-  private backlogBytes = 0;
-  private busy = true;
-  private expiryTimer?: NodeJS.Timeout;
-  private fragmentTimer?: NodeJS.Timeout;
-  private readonly frameGuard: FrameGuard;
-  // why lazy: most connections never whisper, and an idle one never sends a command.
-  private commandBucket?: TokenBucket;
-  private whisperBucket?: TokenBucket;
-  /** Limits already logged at info for this session (bit per limit), so a client cannot flood the log. */
-  private limitsLogged = 0;
+  /** Identifiers with a subscribe in flight (duplicates are ignored); created on first use. */
+  private subscribing?: Set<string>;
 
   constructor(
-    readonly sid: string,
-    private readonly ws: WebSocket,
-    private readonly deps: SessionDeps,
+    sid: string,
+    ws: WebSocket,
+    deps: SessionDeps,
     rawSocket: Duplex,
+    readonly env: ConnectionEnv,
   ) {
-    this.frameGuard = new FrameGuard(deps.limits.maxFragments);
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('close', () => this.onSocketClosed());
-    // why: a socket error is followed by 'close'; without a listener `ws` would throw.
-    ws.on('error', (error) => this.debug('socket error', { error: error.message }));
-    // Reads the same chunks as `ws`, headers only (see frame-guard.ts).
-    rawSocket.on('data', (chunk: Buffer) => this.onRawData(chunk));
-    // Nothing is read until identification is done: a client cannot pile frames up meanwhile.
-    ws.pause();
+    super(sid, ws, deps, rawSocket);
   }
 
-  /** True once identified and until closed. */
-  get isOpen(): boolean {
-    return this.state === 'open';
+  /** Connection state (`cstate`), read-only. */
+  get cstate(): StateMap {
+    return this.connectionState;
   }
 
-  /** Apply the identification outcome: welcome and start reading, or disconnect. */
+  /** State of one subscription (`istate`), read-only. */
+  istate(identifier: string): StateMap {
+    return this.subscriptions.get(identifier)?.istate ?? EMPTY_STATE;
+  }
+
+  /** Identifiers of the current subscriptions, for tests and introspection. */
+  subscribedIdentifiers(): string[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  /** Apply the identification outcome: welcome (or the given transmissions) and start reading, or close. */
   identified(outcome: IdentifyOutcome): void {
-    if (this.state !== 'identifying') return;
+    if (this.phase !== 'identifying') return;
     switch (outcome.kind) {
       case 'accepted':
         this.identifiers = outcome.identifiers;
-        this.state = 'open';
-        if (outcome.transmissions?.length) outcome.transmissions.forEach((t) => this.sendText(t));
-        else this.sendText(welcomeFrame(this.sid));
-        if (outcome.expiresAt !== undefined) this.scheduleExpiry(outcome.expiresAt);
+        this.claims = outcome.claims;
+        this.phase = 'open';
+        this.accepted = true;
+        applyEffects(this, undefined, outcome, welcomeFrame(this.sid));
+        if (outcome.expiresAt !== undefined) this.disconnectAt(outcome.expiresAt, 'token_expired');
         this.release();
         return;
       case 'rejected':
-        outcome.transmissions?.forEach((t) => this.sendText(t));
+        outcome.transmissions?.forEach((t) => this.send(t));
         this.deps.logger.logAt('info', 'connection rejected', { sid: this.sid, reason: outcome.reason, detail: outcome.detail });
         this.disconnect(outcome.reason, undefined, !!outcome.transmissions?.length);
         return;
@@ -130,220 +89,43 @@ export class Session implements Subscriber, ChannelContext {
         this.deps.logger.logAt('error', 'identification failed', { code: 'CABLE_ERR_IDENTIFY_FAILED', sid: this.sid, detail: outcome.kind === 'error' ? outcome.detail : 'no outcome' });
         this.close(CLOSE_INTERNAL_ERROR, 'Auth Error');
         return;
+      default:
+        return unreachable(outcome);
     }
   }
 
-  /** Close the session with `{"type":"disconnect"}` and the catalogued close code. */
-  disconnect(reason: DisconnectReason, reconnect?: boolean, frameAlreadySent = false): void {
-    if (this.state === 'closed') return;
-    const entry = DISCONNECT_REASONS[reason];
-    if (!frameAlreadySent) this.sendUnchecked(disconnectFrame(reason, reconnect ?? entry.reconnect));
-    this.close(entry.closeCode, entry.closeText);
+  // --- EffectTarget: how outcome-applier.ts changes this session ---
+
+  /** Join `stream` under `identifier` unless `max_identifiers_per_stream` refuses it. */
+  startStream(stream: string, identifier: string): void {
+    if (this.mayJoin(stream, identifier)) this.deps.hub.subscribe(this, stream, identifier);
   }
 
-  /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
-  terminate(): void {
-    this.state = 'closed';
-    this.ws.terminate();
+  stopStream(stream: string, identifier: string): void {
+    this.deps.hub.unsubscribe(this, stream, identifier);
   }
 
-  /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
-  deliver(frame: Buffer): void {
-    if (this.state === 'open') this.send(frame);
+  stopAllStreams(identifier: string): void {
+    this.deps.hub.unsubscribeIdentifier(this, identifier);
   }
 
-  /** Send a ping frame (same slow-client rule as every other frame). */
-  sendControl(frame: Buffer): void {
-    if (this.state === 'open') this.send(frame);
+  patchState(cstate: StatePatch | undefined, identifier: string | undefined, istate: StatePatch | undefined): void {
+    this.connectionState = patchState(this.connectionState, cstate);
+    const subscription = identifier === undefined ? undefined : this.subscriptions.get(identifier);
+    if (subscription) subscription.istate = patchState(subscription.istate, istate);
   }
 
-  /** Streams this session is on, for tests and introspection. */
-  subscribedIdentifiers(): string[] {
-    return [...this.subscriptions.keys()];
+  disconnectFor(request: DisconnectRequest): void {
+    if (request === true) this.close(1000, COMMAND_CLOSE_TEXT);
+    else this.disconnect(request.reason, request.reconnect);
   }
 
-  private sendText(text: string): void {
-    this.send(text);
-  }
+  // --- commands ---
 
-  /**
-   * Queue one frame. Every outgoing frame counts against `ws_max_pending_size`:
-   * bufferedAmount is what the kernel has not taken yet, so past the cap the client
-   * is not reading and is dropped rather than letting memory grow unbounded.
-   */
-  private send(frame: string | Buffer): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame, TEXT_FRAME);
-    if (this.ws.bufferedAmount > this.deps.limits.maxPendingSize) {
-      this.limitHit('ws_max_pending_size', { buffered: this.ws.bufferedAmount });
-      this.disconnect('too_slow');
-    }
-  }
-
-  /** Send without the slow-client check: the last frame before a close must not re-trigger `too_slow`. */
-  private sendUnchecked(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text, TEXT_FRAME);
-  }
-
-  private close(code: number, text: string): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.dropBacklog();
-    this.clearTimers();
-    this.ws.close(code, text);
-    // Read again so the peer's close frame is seen (the socket may be paused).
-    this.ws.resume();
-    // why: a peer that never answers the close handshake must not hold the socket forever.
-    setTimeout(() => this.ws.terminate(), 5000).unref();
-  }
-
-  /** Close now and stop reading: the peer is abusing the connection. */
-  private abort(code: number, text: string): void {
-    this.close(code, text);
-    this.ws.pause();
-  }
-
-  private dropBacklog(): void {
-    this.backlog = [];
-    this.backlogBytes = 0;
-  }
-
-  private clearTimers(): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    if (this.fragmentTimer) clearTimeout(this.fragmentTimer);
-    this.expiryTimer = this.fragmentTimer = undefined;
-  }
-
-  /** Count a limit hit; the first hit of each limit per session is logged at info, later ones at debug. */
-  private limitHit(limit: LimitName, fields: Record<string, string | number> = {}): void {
-    this.deps.counters.limitHit(limit);
-    const bit = 1 << LIMIT_BITS.indexOf(limit);
-    const level = this.limitsLogged & bit ? 'debug' : 'info';
-    this.limitsLogged |= bit;
-    this.deps.logger.logAt(level, 'connection limit hit', { sid: this.sid, limit, ...fields });
-  }
-
-  private scheduleExpiry(expiresAtMs: number): void {
-    const delay = expiresAtMs - Date.now();
-    if (delay <= 0) return this.disconnect('token_expired');
-    // setTimeout caps at ~24.8 days; longer tokens simply are not timed.
-    if (delay < 2 ** 31 - 1) this.expiryTimer = setTimeout(() => this.disconnect('token_expired'), delay).unref();
-  }
-
-  private onSocketClosed(): void {
-    const wasOpen = this.state !== 'closed';
-    this.state = 'closed';
-    this.dropBacklog();
-    this.clearTimers();
-    this.deps.hub.removeSubscriber(this);
-    for (const [identifier, sub] of this.subscriptions) {
-      void Promise.resolve(sub.channel.unsubscribe?.(this, identifier)).catch(() => undefined);
-    }
-    this.subscriptions.clear();
-    if (wasOpen) this.debug('socket closed by peer');
-    this.deps.onClosed(this);
-  }
-
-  private onRawData(chunk: Buffer): void {
-    if (this.state === 'closed') return;
-    if (!this.frameGuard.push(chunk)) {
-      this.limitHit('fragments', { max: this.deps.limits.maxFragments });
-      this.abort(CLOSE_MESSAGE_TOO_BIG, 'Too many fragments');
-      return;
-    }
-    // A message arriving in fragments must finish in time; browsers never fragment.
-    if (this.frameGuard.inFragmentedMessage) {
-      this.fragmentTimer ??= setTimeout(() => this.onFragmentDeadline(), FRAGMENTED_MESSAGE_DEADLINE_MS).unref();
-    } else if (this.fragmentTimer) {
-      clearTimeout(this.fragmentTimer);
-      this.fragmentTimer = undefined;
-    }
-  }
-
-  private onFragmentDeadline(): void {
-    this.fragmentTimer = undefined;
-    this.limitHit('fragments', { deadlineMs: FRAGMENTED_MESSAGE_DEADLINE_MS });
-    this.abort(CLOSE_POLICY_VIOLATION, 'Message timeout');
-  }
-
-  private onFrame(data: RawData, isBinary: boolean): void {
-    if (this.state === 'closed') return;
-    if (!this.takeToken('command')) return;
-    if (isBinary) {
-      this.debug('binary frame ignored');
-      return;
-    }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
-    if (!this.busy) return this.process(text);
-    this.backlogBytes += text.length;
-    if (this.backlogBytes > this.deps.limits.maxBacklogBytes) {
-      this.limitHit('pending_frames', { bytes: this.backlogBytes });
-      this.disconnect('rate_limited');
-      return;
-    }
-    this.backlog.push(text);
-  }
-
-  /** Take a command or whisper token; past the command burst the session is disconnected. */
-  private takeToken(kind: 'command' | 'whisper'): boolean {
-    const { limits } = this.deps;
-    const rate = kind === 'command' ? limits.commandRate : limits.whisperRate;
-    if (rate === 0) return true;
-    const now = Date.now();
-    const bucket =
-      kind === 'command'
-        ? (this.commandBucket ??= new TokenBucket(rate, limits.commandBurst, now))
-        : (this.whisperBucket ??= new TokenBucket(rate, limits.whisperBurst, now));
-    if (bucket.take(now)) return true;
-    if (kind === 'command') {
-      this.limitHit('command_rate', { rate });
-      this.disconnect('rate_limited');
-    } else {
-      this.limitHit('whisper_rate', { rate });
-    }
-    return false;
-  }
-
-  /** Run queued frames until one needs to wait, then read from the socket again. */
-  private release(): void {
-    this.busy = false;
-    while (!this.busy && this.backlog.length > 0 && this.state === 'open') {
-      const text = this.backlog.shift()!;
-      this.backlogBytes -= text.length;
-      this.process(text);
-    }
-    if (!this.busy && this.state === 'open') this.ws.resume();
-  }
-
-  private process(text: string): void {
-    const command = parseCommand(text);
-    let pending: Promise<void> | undefined;
-    try {
-      pending = this.handle(command);
-    } catch (error) {
-      // A throwing channel is a bug in that channel; it must not take the process down.
-      this.deps.logger.logAt('error', 'command failed', { code: 'CABLE_ERR_COMMAND_FAILED', sid: this.sid, error: (error as Error).message });
-      return;
-    }
-    if (pending) {
-      this.busy = true;
-      // why: no further frames are read while this command is in flight (bounded memory, kept order).
-      this.ws.pause();
-      pending.then(
-        () => this.release(),
-        (error: Error) => {
-          this.deps.logger.logAt('error', 'command failed', { code: 'CABLE_ERR_COMMAND_FAILED', sid: this.sid, error: error.message });
-          this.release();
-        },
-      );
-    }
-  }
-
-  /** Handle one command; returns a promise only when the work is asynchronous. */
-  private handle(command: ClientCommand): Promise<void> | undefined {
+  protected handleCommand(command: ClientCommand): Promise<void> | undefined {
     switch (command.kind) {
       case 'ping':
-        this.sendText(PONG_FRAME);
+        this.send(PONG_FRAME);
         return;
       case 'pong':
         return;
@@ -359,119 +141,131 @@ export class Session implements Subscriber, ChannelContext {
       case 'whisper':
         this.whisper(command.identifier, command.data);
         return;
+      default:
+        return unreachable(command);
     }
   }
 
   private subscribe(identifier: string): Promise<void> | undefined {
-    if (this.subscriptions.has(identifier) || this.subscribing.has(identifier)) {
+    if (this.subscriptions.has(identifier) || this.subscribing?.has(identifier)) {
       this.debug('duplicate subscribe ignored', { identifier });
       return;
     }
     const params = parseIdentifier(identifier);
     if (!params) {
       this.debug('subscribe rejected: identifier is not a JSON object with a channel', { identifier });
-      this.sendText(rejectFrame(identifier));
+      this.send(rejectFrame(identifier));
       return;
     }
     const { maxSubscriptions } = this.deps.limits;
-    if (maxSubscriptions > 0 && this.subscriptions.size + this.subscribing.size >= maxSubscriptions) {
+    if (maxSubscriptions > 0 && this.subscriptions.size + (this.subscribing?.size ?? 0) >= maxSubscriptions) {
       this.limitHit('max_subscriptions', { max: maxSubscriptions });
-      this.sendText(rejectFrame(identifier));
+      this.send(rejectFrame(identifier));
       return;
     }
-    const channel = this.deps.router.route(params.channel);
-    const result = channel.subscribe(this, identifier, params);
-    if (!(result instanceof Promise)) {
-      this.applySubscribe(channel, identifier, result);
-      return;
+    const route = this.deps.router.route(params.channel);
+    let result = route.subscribe(this, identifier, params);
+    if (result instanceof Promise) {
+      const inFlight = (this.subscribing ??= new Set());
+      inFlight.add(identifier);
+      // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
+      result = result.finally(() => inFlight.delete(identifier));
     }
-    this.subscribing.add(identifier);
-    return result
-      .finally(() => this.subscribing.delete(identifier))
-      .then((outcome) => this.applySubscribe(channel, identifier, outcome));
+    return whenReady(result, (outcome) => this.applySubscribe(route, identifier, outcome));
   }
 
-  /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */
-  private mayJoin(stream: string, identifier: string): boolean {
-    const max = this.deps.limits.maxIdentifiersPerStream;
-    if (max === 0 || this.deps.hub.identifierCountOn(this, stream, identifier) < max) return true;
-    this.limitHit('max_identifiers_per_stream', { max });
-    return false;
-  }
-
-  private applySubscribe(channel: Channel, identifier: string, outcome: SubscribeOutcome): void {
-    if (this.state !== 'open') return;
+  private applySubscribe(route: Route, identifier: string, outcome: SubscribeOutcome): void {
+    if (this.phase !== 'open') return;
     switch (outcome.kind) {
       case 'confirmed':
-        if (!outcome.streams.every((stream) => this.mayJoin(stream, identifier))) {
-          this.sendText(rejectFrame(identifier));
+        // All or nothing: a subscription that would pass max_identifiers_per_stream is not recorded.
+        if (outcome.streams && !outcome.streams.every((stream) => this.mayJoin(stream, identifier))) {
+          this.send(rejectFrame(identifier));
           return;
         }
-        this.subscriptions.set(identifier, { channel, whisperStream: outcome.whisperStream });
-        for (const stream of outcome.streams) this.deps.hub.subscribe(this, stream, identifier);
-        if (outcome.transmissions) outcome.transmissions.forEach((t) => this.sendText(t));
-        else this.sendText(confirmFrame(identifier));
+        this.subscriptions.set(identifier, { route, istate: EMPTY_STATE });
+        applyEffects(this, identifier, outcome, confirmFrame(identifier));
         return;
       case 'rejected':
         this.debug('subscription rejected', { identifier, reason: outcome.reason });
-        if (outcome.transmissions) outcome.transmissions.forEach((t) => this.sendText(t));
-        else this.sendText(rejectFrame(identifier));
+        applyEffects(this, undefined, outcome, rejectFrame(identifier));
         return;
       case 'error':
-        this.deps.logger.logAt('error', 'subscribe failed', { sid: this.sid, identifier, reason: outcome.reason });
+        this.handlerFailed('subscribe', identifier, outcome.reason);
         return;
+      default:
+        return unreachable(outcome);
     }
   }
 
+  /** Streams stop at once; the handler still sees the subscription's `istate`, which is dropped after it, even when it fails. */
   private unsubscribe(identifier: string): Promise<void> | undefined {
-    const sub = this.subscriptions.get(identifier);
-    if (!sub) {
+    const subscription = this.subscriptions.get(identifier);
+    if (!subscription) {
       this.debug('unsubscribe from unknown identifier ignored', { identifier });
       return;
     }
+    this.stopAllStreams(identifier);
+    let result: MaybePromise<UnsubscribeOutcome>;
+    try {
+      result = subscription.route.unsubscribe(this, identifier);
+    } catch (error) {
+      this.forget(identifier);
+      throw error;
+    }
+    if (result instanceof Promise) result = result.finally(() => this.forget(identifier));
+    return whenReady(result, (outcome) => this.applyUnsubscribe(identifier, outcome));
+  }
+
+  private applyUnsubscribe(identifier: string, outcome: UnsubscribeOutcome): void {
+    this.forget(identifier);
+    if (this.phase !== 'open') return;
+    switch (outcome.kind) {
+      case 'unsubscribed':
+        applyEffects(this, undefined, outcome);
+        return;
+      case 'error':
+        this.handlerFailed('unsubscribe', identifier, outcome.reason);
+        return;
+      default:
+        return unreachable(outcome);
+    }
+  }
+
+  /** Drop a subscription: its streams and its `istate`. */
+  private forget(identifier: string): void {
     this.subscriptions.delete(identifier);
-    this.deps.hub.unsubscribeIdentifier(this, identifier);
-    const result = sub.channel.unsubscribe?.(this, identifier);
-    return result instanceof Promise ? result : undefined;
+    this.stopAllStreams(identifier);
   }
 
   private perform(identifier: string, data: string): Promise<void> | undefined {
-    const sub = this.subscriptions.get(identifier);
-    if (!sub) {
+    const subscription = this.subscriptions.get(identifier);
+    if (!subscription) {
       this.debug('message to unknown identifier ignored', { identifier });
       return;
     }
-    const result = sub.channel.perform(this, identifier, data);
-    if (!(result instanceof Promise)) {
-      this.applyPerform(identifier, result);
-      return;
-    }
-    return result.then((outcome) => this.applyPerform(identifier, outcome));
+    return whenReady(subscription.route.perform(this, identifier, data), (outcome) => this.applyPerform(identifier, outcome));
   }
 
   private applyPerform(identifier: string, outcome: PerformOutcome): void {
-    if (this.state !== 'open') return;
+    if (this.phase !== 'open') return;
     switch (outcome.kind) {
+      case 'performed':
+        applyEffects(this, this.subscriptions.has(identifier) ? identifier : undefined, outcome);
+        return;
       case 'ignored':
         this.debug('message ignored', { identifier, reason: outcome.reason });
         return;
       case 'error':
-        this.deps.logger.logAt('error', 'perform failed', { sid: this.sid, identifier, reason: outcome.reason });
+        this.handlerFailed('perform', identifier, outcome.reason);
         return;
-      case 'performed': {
-        const hub = this.deps.hub;
-        if (outcome.stopStreams) hub.unsubscribeIdentifier(this, identifier);
-        else for (const stream of outcome.stoppedStreams ?? []) hub.unsubscribe(this, stream, identifier);
-        for (const stream of outcome.streams ?? []) if (this.mayJoin(stream, identifier)) hub.subscribe(this, stream, identifier);
-        outcome.transmissions?.forEach((t) => this.sendText(t));
-        if (outcome.disconnect) this.close(1000, 'Command Failed');
-        return;
-      }
+      default:
+        return unreachable(outcome);
     }
   }
 
   private whisper(identifier: string, data: unknown): void {
-    const stream = this.subscriptions.get(identifier)?.whisperStream;
+    const stream = this.subscriptions.get(identifier)?.istate[WHISPER_STREAM_STATE];
     if (!stream) {
       this.debug('whisper ignored: not allowed on this subscription', { identifier });
       return;
@@ -488,7 +282,42 @@ export class Session implements Subscriber, ChannelContext {
     this.deps.publishWhisper(stream, encoded, this.sid);
   }
 
-  private debug(message: string, fields?: Record<string, string>): void {
-    if (this.deps.logger.debugEnabled) this.deps.logger.logAt('debug', message, { sid: this.sid, ...fields });
+  /** An `error` outcome (anycable: status ERROR): nothing is applied, the reason is logged. */
+  private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
+    this.deps.logger.logAt('error', `${command} failed`, { sid: this.sid, identifier, reason });
   }
+
+  /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */
+  private mayJoin(stream: string, identifier: string): boolean {
+    const max = this.deps.limits.maxIdentifiersPerStream;
+    if (max === 0 || this.deps.hub.identifierCountOn(this, stream, identifier) < max) return true;
+    this.limitHit('max_identifiers_per_stream', { max });
+    return false;
+  }
+
+  /**
+   * The connection-level close seam: streams are dropped, then one
+   * `router.disconnect` call gives local channels their `unsubscribe` and the
+   * fallback one `disconnect` with every identifier. The state stays readable for it.
+   */
+  protected socketClosed(): void {
+    this.deps.hub.removeSubscriber(this);
+    this.deps.onClosed(this);
+    if (!this.accepted) return;
+    void this.deps.router.disconnect(this, this.subscriptions).then((failures) => {
+      for (const failure of failures) this.commandFailed(new Error(failure), 'disconnect failed');
+    });
+  }
+}
+
+/** Apply a handler result now, or once its promise settles (the session reads no frame meanwhile). */
+function whenReady<T>(result: MaybePromise<T>, apply: (outcome: T) => void): Promise<void> | undefined {
+  if (result instanceof Promise) return result.then(apply);
+  apply(result);
+  return undefined;
+}
+
+/** Exhaustiveness check: a new outcome or command variant makes the `switch` above fail to compile. */
+function unreachable(value: never): never {
+  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

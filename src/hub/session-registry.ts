@@ -1,6 +1,7 @@
 /**
  * Live sessions, indexed by sid and by identifiers (for remote disconnects),
- * plus the one shared ping timer (anycable node/node.go keeps a single ticker too).
+ * plus the shared timers: one for pings (anycable node/node.go keeps a single
+ * ticker too) and one sweeping sessions whose identification takes too long.
  */
 import { randomBytes } from 'node:crypto';
 import { pingFrame, type PingPrecision } from '../protocol/messages.js';
@@ -38,7 +39,13 @@ export class SessionRegistry {
    * noauth mode), and a Set per connection would cost about 200 bytes of idle heap each.
    */
   private readonly byIdentifiers = new Map<string, RegisteredSession | Set<RegisteredSession>>();
+  /**
+   * Sessions still identifying, with when they started; insertion order is start
+   * order, so a sweep stops at the first one still within its deadline.
+   */
+  private readonly identifying = new Map<RegisteredSession, number>();
   private pingTimer?: NodeJS.Timeout;
+  private identifyTimer?: NodeJS.Timeout;
   private draining = false;
 
   /** Number of sessions (identified or not). */
@@ -64,14 +71,19 @@ export class SessionRegistry {
     return sid;
   }
 
-  /** Register a new connection (not yet identified). */
-  add(session: RegisteredSession): void {
+  /** Register a new session; it counts as identifying (for the deadline) from `now` until `identified`. */
+  add(session: RegisteredSession, now: number = Date.now()): void {
     this.sessions.set(session.sid, session);
+    this.identifying.set(session, now);
   }
 
-  /** Index a session under its identifiers once identification accepted it (call once, while it is open). */
+  /**
+   * Identification finished (call after the session applied the outcome): the deadline no longer
+   * applies, and an accepted (open) session is indexed under its identifiers for remote disconnects.
+   */
   identified(session: RegisteredSession): void {
-    if (this.sessions.get(session.sid) !== session) return;
+    this.identifying.delete(session);
+    if (!session.isOpen || this.sessions.get(session.sid) !== session) return;
     const held = this.byIdentifiers.get(session.identifiers);
     if (held === undefined) this.byIdentifiers.set(session.identifiers, session);
     else if (held instanceof Set) held.add(session);
@@ -80,6 +92,7 @@ export class SessionRegistry {
 
   /** Forget a closed session (and its identifiers index entry). */
   remove(session: RegisteredSession): void {
+    this.identifying.delete(session);
     if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
     const held = this.byIdentifiers.get(session.identifiers);
     if (held === session || (held instanceof Set && held.delete(session) && held.size === 0)) this.byIdentifiers.delete(session.identifiers);
@@ -121,5 +134,35 @@ export class SessionRegistry {
   stopPings(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
+  }
+
+  /**
+   * Start the one timer that closes sessions still identifying after
+   * `timeoutSeconds` with `idle_timeout` (no-op when 0). It ticks a few times per
+   * timeout (at most every second), so a session gets between 1x and 1.25x the timeout.
+   */
+  startIdentifyDeadline(timeoutSeconds: number, now: () => number = Date.now): void {
+    this.stopIdentifyDeadline();
+    if (timeoutSeconds <= 0) return;
+    const timeoutMs = timeoutSeconds * 1000;
+    this.identifyTimer = setInterval(() => this.sweepIdentifying(now(), timeoutMs), Math.min(1000, Math.max(10, timeoutMs / 4)));
+    this.identifyTimer.unref();
+  }
+
+  stopIdentifyDeadline(): void {
+    if (this.identifyTimer) clearInterval(this.identifyTimer);
+    this.identifyTimer = undefined;
+  }
+
+  /** Disconnect (`idle_timeout`) every session that started identifying `timeoutMs` or more before `now`; returns how many. */
+  sweepIdentifying(now: number, timeoutMs: number): number {
+    let closed = 0;
+    for (const [session, startedAt] of this.identifying) {
+      if (now - startedAt < timeoutMs) break;
+      this.identifying.delete(session);
+      session.disconnect('idle_timeout');
+      closed++;
+    }
+    return closed;
   }
 }

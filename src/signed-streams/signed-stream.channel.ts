@@ -2,10 +2,10 @@
  * A channel whose subscription names one signed stream in an identifier param:
  * `Turbo::StreamsChannel` (`signed_stream_name`) and `CableReady::Stream`
  * (`identifier`), as anycable streams/controller.go handles them. Subscribing
- * never calls Rails; `message` goes to the router's fallback (RPC when enabled).
+ * never calls Rails; it is registered with `messages: 'fallback'`, so `message`
+ * commands go to RPC when enabled.
  */
-import type { Channel, ChannelContext, PerformOutcome, SubscribeOutcome } from '../channels/channel.js';
-import type { ChannelRouter } from '../channels/channel-router.js';
+import type { Channel, ChannelContext, SubscribeOutcome } from '../channels/channel.js';
 import type { SignedStreamVerifier } from '../channels/stream-verifier.js';
 import type { ChannelParams } from '../protocol/commands.js';
 
@@ -20,22 +20,14 @@ export const CABLE_READY_PARAM = 'identifier';
 
 /** How one signed channel is set up. */
 export interface SignedStreamChannelOptions {
-  /** Channel name in identifiers. */
-  name: string;
   /** Identifier param holding the signed stream name. */
   param: string;
   verifier: SignedStreamVerifier;
-  /** Where `message` commands go (read at call time, so a later RPC fallback is used). */
-  router: Pick<ChannelRouter, 'fallback'>;
 }
 
 /** See file comment. */
 export class SignedStreamChannel implements Channel {
-  readonly name: string;
-
-  constructor(private readonly options: SignedStreamChannelOptions) {
-    this.name = options.name;
-  }
+  constructor(private readonly options: SignedStreamChannelOptions) {}
 
   subscribe(_ctx: ChannelContext, _identifier: string, params: ChannelParams): SubscribeOutcome {
     const signed = params[this.options.param];
@@ -48,9 +40,5 @@ export class SignedStreamChannel implements Channel {
       case 'invalid':
         return { kind: 'rejected', reason: result.reason };
     }
-  }
-
-  perform(ctx: ChannelContext, identifier: string, data: string): PerformOutcome | Promise<PerformOutcome> {
-    return this.options.router.fallback.perform(ctx, identifier, data);
   }
 }

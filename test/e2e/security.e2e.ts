@@ -4,7 +4,7 @@
  * client must keep receiving broadcasts (checked with a sentinel broadcast).
  */
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -169,39 +169,82 @@ describe('per-connection bounds', () => {
   });
 });
 
+/**
+ * A JWKS endpoint that answers the boot fetch and holds every later request (the
+ * refresh for an unknown kid) until the test calls `release()`, if ever.
+ */
+async function heldJwks(): Promise<{ url: string; requests: () => number; release: () => (() => void) | undefined; close: () => Promise<void> }> {
+  let requests = 0;
+  let release: (() => void) | undefined;
+  const server = createServer((_req, res) => {
+    const answer = (file: string) => () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(readFileSync(join(JWT_FIXTURES, file)));
+    if (++requests === 1) answer('jwks.json')();
+    else release = answer('jwks-rotated.json');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
+    requests: () => requests,
+    release: () => release,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 describe('frames sent while identification is pending', () => {
   let app: TestApp;
-  let jwks: Server;
-  let release: (() => void) | undefined;
-  let requests = 0;
+  let jwks: Awaited<ReturnType<typeof heldJwks>>;
   beforeAll(async () => {
-    jwks = createServer((_req, res) => {
-      // The boot fetch is answered; the refresh for a new kid hangs until the test releases it.
-      const answer = () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(readFileSync(join(JWT_FIXTURES, requests === 1 ? 'jwks.json' : 'jwks-rotated.json')));
-      if (++requests === 1) answer();
-      else release = answer;
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    app = await startApp(['--jwt_jwks_url', `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, '--command_rate', '0', '--public_streams']);
+    jwks = await heldJwks();
+    app = await startApp(['--jwt_jwks_url', jwks.url, '--command_rate', '0', '--public_streams']);
   });
   afterAll(async () => {
     await app.close();
-    jwks.closeAllConnections();
-    await new Promise((resolve) => jwks.close(resolve));
+    await jwks.close();
   });
 
   it('are not read until it completes (the socket is paused), then handled in order', async () => {
     const client = await RawClient.connect(`${app.wsUrl()}?jid=${vector('RS256 by the rotated-in key (kid rsa-2)').token}`);
-    await waitFor(() => release, 5000, 'the JWKS refresh to start');
+    const release = await waitFor(() => jwks.release(), 5000, 'the JWKS refresh to start');
     const padding = 'x'.repeat(60_000);
     for (let i = 0; i < 40; i++) client.send({ command: 'ping', padding, i }); // 2.4 MB, ten times the backlog cap
     await waitFor(() => client.ws.bufferedAmount === 0 || undefined, 5000, 'the client to hand its frames to the kernel');
-    release!();
+    release();
     expect(await client.next()).toMatchObject({ type: 'welcome' });
     for (let i = 0; i < 40; i++) await client.next((f) => f.type === 'pong', 5000);
     expect(limitHits(app, 'pending_frames')).toBe(0);
     client.close();
   }, 30000);
+});
+
+describe('identification that never finishes', () => {
+  let app: TestApp;
+  let jwks: Awaited<ReturnType<typeof heldJwks>>;
+  beforeAll(async () => {
+    jwks = await heldJwks();
+    app = await startApp(['--jwt_jwks_url', jwks.url, '--identify_timeout', '1', '--public']);
+  });
+  afterAll(async () => {
+    await app.close();
+    await jwks.close();
+  });
+
+  it('is closed with idle_timeout once identify_timeout has passed; other connections are served', async () => {
+    const { stillServed } = await bystander(app);
+    const startedAt = Date.now();
+    const hung = await RawClient.connect(`${app.wsUrl()}?jid=${vector('RS256 by the rotated-in key (kid rsa-2)').token}`);
+    expect(await hung.next(undefined, 5000)).toEqual({ type: 'disconnect', reason: 'idle_timeout', reconnect: false });
+    expect(await hung.closed()).toBe(1000);
+    expect(hung.closeReason).toBe('Idle Timeout');
+    const waited = Date.now() - startedAt;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(3000);
+    expect(jwks.requests()).toBe(2);
+    await stillServed();
+    expect(errorLogs(app)).toEqual([]);
+  }, 15000);
 });
 
 describe('messages sent in fragments', () => {

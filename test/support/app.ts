@@ -1,5 +1,5 @@
 /** Boots the real cablecar app on a free port for e2e tests. */
-import { startCable, type RunningCable } from '../../src/bootstrap.js';
+import { startCable, type RunningCable, type StartOptions } from '../../src/bootstrap.js';
 import { loadCableConfig } from '../../src/capabilities.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
 
@@ -13,8 +13,9 @@ export interface TestApp extends RunningCable {
 /**
  * Start cablecar with CLI-style flags (e.g. `['--public']`). Host is 127.0.0.1,
  * port 0, no config file is read; logs are captured in memory (debug level).
+ * `options` adds Nest modules (test channels) or a fallback module.
  */
-export async function startApp(flags: string[] = [], env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(flags: string[] = [], env: Record<string, string> = {}, options: Pick<StartOptions, 'imports' | 'fallback'> = {}): Promise<TestApp> {
   const outcome = loadCableConfig({
     argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
     env,
@@ -24,7 +25,7 @@ export async function startApp(flags: string[] = [], env: Record<string, string>
   if (outcome.kind !== 'ok') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
   const logs: string[] = [];
   const logger = new CableLogger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
-  const running = await startCable(outcome.config, { logger });
+  const running = await startCable(outcome.config, { logger, ...options });
   return {
     ...running,
     logs,

@@ -6,7 +6,7 @@ import { IdentificationChain } from '../../src/auth/identification-chain.js';
 import { JWT_SETTINGS } from '../../src/auth/jwt/jwt.tokens.js';
 import { BROADCAST_SETTINGS } from '../../src/broadcast/broadcast.tokens.js';
 import { CAPABILITIES } from '../../src/capabilities.js';
-import { ChannelRouter } from '../../src/channels/channel-router.js';
+import { ChannelDiscovery } from '../../src/channels/channel-discovery.js';
 import * as configTokens from '../../src/config/config.tokens.js';
 import { APP_SETTINGS, LIMITS_SETTINGS, LOGGING_SETTINGS, REDIS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../../src/config/config.tokens.js';
 import { Hub } from '../../src/hub/hub.js';
@@ -22,7 +22,7 @@ describe('AppModule wiring', () => {
   it('wires the hub, the $pubsub channel and no identification by default', async () => {
     const ctx = await contextFor([]);
     expect(ctx.get(Hub)).toBeInstanceOf(Hub);
-    expect(ctx.get(ChannelRouter).localChannels()).toContain('$pubsub');
+    expect(ctx.get(ChannelDiscovery).router.localChannels()).toContain('$pubsub');
     expect(ctx.get(IdentificationChain).describe()).toEqual([]);
     expect(ctx.get(ConfigService).get('port')).toBe(8080);
     await ctx.close();

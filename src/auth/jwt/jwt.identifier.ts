@@ -61,6 +61,7 @@ export class JwtIdentifier implements ConnectionIdentifier {
         const accepted: IdentifyOutcome = {
           kind: 'accepted',
           identifiers: outcome.identifiers,
+          claims: outcome.claims,
           ...(this.options.expireSessions && outcome.expiresAtMs !== undefined ? { expiresAt: outcome.expiresAtMs } : {}),
         };
         const store = this.options.replayStore;

@@ -18,8 +18,8 @@ export const MAX_TOKEN_LENGTH = 8192;
 
 /** The result of verifying one token. */
 export type VerifyOutcome =
-  /** Signature and claims are good; `identifiers` is the `ext` claim verbatim. */
-  | { kind: 'valid'; identifiers: string; expiresAtMs?: number; jti?: string }
+  /** Signature and claims are good; `identifiers` is the `ext` claim verbatim; `claims` the whole (frozen) payload. */
+  | { kind: 'valid'; identifiers: string; expiresAtMs?: number; jti?: string; claims?: Readonly<Record<string, unknown>> }
   /** Signature is good but `exp` has passed. */
   | { kind: 'expired' }
   /** Anything else; `detail` is for logs (never contains the token). `unknownKid` hints a JWKS refresh. */
@@ -162,6 +162,7 @@ export class JwtVerifier {
       // The token stays acceptable until exp + leeway, so that is when it expires for sessions and replay entries.
       ...(exp !== undefined ? { expiresAtMs: exp * 1000 + this.leewayMs } : {}),
       ...(typeof jti === 'string' && jti !== '' ? { jti } : {}),
+      claims: Object.freeze(payload),
     };
   }
 }

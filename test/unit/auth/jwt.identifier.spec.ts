@@ -5,6 +5,7 @@ import { JwtVerifier } from '../../../src/auth/jwt/jwt.verifier.js';
 import { MemoryReplayStore } from '../../../src/auth/jwt/memory.replay-store.js';
 import type { ReplayStore } from '../../../src/auth/jwt/replay-store.js';
 import { extractToken } from '../../../src/auth/jwt/token-extractor.js';
+import { TEST_ENV } from '../../support/contexts.js';
 import { fixtures, vector } from './jwt-fixtures.js';
 
 function handshake(parts: { headers?: Record<string, string | string[]>; protocols?: string[]; query?: string } = {}): Handshake {
@@ -15,6 +16,7 @@ function handshake(parts: { headers?: Record<string, string | string[]>; protoco
     query: new URLSearchParams(parts.query ?? ''),
     protocols: parts.protocols ?? ['actioncable-v1-json'],
     remoteAddress: '127.0.0.1',
+    env: TEST_ENV,
   };
 }
 
@@ -45,7 +47,7 @@ describe('JwtIdentifier', () => {
 
   it('maps the verifier outcomes to identification outcomes', async () => {
     const id = make();
-    expect(await id.identify(withToken(vector('HS256 valid').token))).toEqual({ kind: 'accepted', identifiers: vector('HS256 valid').identifiers });
+    expect(await id.identify(withToken(vector('HS256 valid').token))).toEqual({ kind: 'accepted', identifiers: vector('HS256 valid').identifiers, claims: expect.objectContaining({ ext: vector('HS256 valid').identifiers }) });
     expect(await id.identify(withToken(vector('HS256 expired').token))).toEqual({ kind: 'rejected', reason: 'token_expired', detail: 'jwt: token expired' });
     expect(await id.identify(withToken(vector('alg none').token))).toMatchObject({ kind: 'rejected', reason: 'unauthorized' });
     expect(await id.identify(handshake())).toEqual({ kind: 'next' });

@@ -20,7 +20,7 @@ describe('JwtVerifier with an HMAC secret (ruby-jwt vectors)', () => {
 
   it.each(fixtures.cases.filter((c) => c.expect === 'valid' && c.name.startsWith('HS')).map((c) => [c.name, c]))('accepts %s and returns ext verbatim', (_name, c) => {
     const outcome = verifier.verify(c.token);
-    expect(outcome).toEqual({ kind: 'valid', identifiers: c.identifiers, expiresAtMs: fixtures.far_future * 1000, ...(c.jti ? { jti: c.jti } : {}) });
+    expect(outcome).toEqual({ kind: 'valid', identifiers: c.identifiers, expiresAtMs: fixtures.far_future * 1000, ...(c.jti ? { jti: c.jti } : {}), claims: expect.objectContaining({ ext: c.identifiers }) });
   });
 
   it('keeps non-ASCII and escaped identifiers byte for byte', () => {
@@ -54,7 +54,7 @@ describe('JwtVerifier with an HMAC secret (ruby-jwt vectors)', () => {
 
   it('accepts tokens without exp unless jwt_require_exp', () => {
     const c = vector('HS256 without exp');
-    expect(verifier.verify(c.token)).toEqual({ kind: 'valid', identifiers: c.identifiers });
+    expect(verifier.verify(c.token)).toEqual({ kind: 'valid', identifiers: c.identifiers, claims: { ext: c.identifiers } });
     expect(hmacVerifier({ requireExp: true }).verify(c.token)).toEqual({ kind: 'invalid', detail: 'exp is required' });
   });
 

@@ -8,12 +8,12 @@ import { ChannelsModule } from '../../../src/channels/channels.module.js';
 import { HubModule } from '../../../src/hub/hub.module.js';
 import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
-describe('CableModule wiring', () => {
+describe('CableModule wiring with the config slices', () => {
   it('hands every session the limits and ws slices', async () => {
     const argv = ['--max_subscriptions', '7', '--whisper_rate', '0', '--ws_max_pending_size', '4096', '--max_message_size', '1024', '--ping_interval', '0'];
     const { config } = testConfig(argv);
     const logger = quietLogger();
-    const ctx = await NestFactory.createApplicationContext(rootModuleWith(config, logger, [HubModule, AuthModule, ChannelsModule, CableModule]), { logger });
+    const ctx = await NestFactory.createApplicationContext(rootModuleWith(config, logger, [HubModule, AuthModule, ChannelsModule.forRoot(), CableModule]), { logger, abortOnError: false });
     const deps = (ctx.get(CableGateway) as unknown as { sessionDeps: SessionDeps }).sessionDeps;
     expect(deps.limits).toMatchObject({ ...config.settings.limits, maxSubscriptions: 7, whisperRate: 0, maxPendingSize: 4096, maxBacklogBytes: 256 * 1024 });
     await ctx.close();

@@ -1,28 +1,14 @@
-import type { Channel, ChannelContext, PerformOutcome } from '../../../src/channels/channel.js';
 import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
 import { PubsubChannel } from '../../../src/channels/pubsub.channel.js';
 import { CABLE_READY_CHANNEL, SignedStreamChannel, TURBO_STREAMS_CHANNEL } from '../../../src/signed-streams/signed-stream.channel.js';
+import { testContext } from '../../support/contexts.js';
 
-const ctx: ChannelContext = { sid: 's1', identifiers: '{}' };
+const ctx = testContext();
 const verifier = new MessageVerifier({ keys: ['k'] });
 
-/** A strict fallback double that records perform calls. */
-class RecordingFallback implements Channel {
-  readonly name = '*';
-  readonly performed: Array<[string, string]> = [];
-  subscribe(): never {
-    throw new Error('signed channels must not subscribe through the fallback');
-  }
-  perform(_ctx: ChannelContext, identifier: string, data: string): PerformOutcome {
-    this.performed.push([identifier, data]);
-    return { kind: 'performed', transmissions: ['ok'] };
-  }
-}
-
 describe('SignedStreamChannel', () => {
-  const fallback = new RecordingFallback();
-  const turbo = new SignedStreamChannel({ name: TURBO_STREAMS_CHANNEL, param: 'signed_stream_name', verifier, router: { fallback } });
-  const cableReady = new SignedStreamChannel({ name: CABLE_READY_CHANNEL, param: 'identifier', verifier, router: { fallback } });
+  const turbo = new SignedStreamChannel({ param: 'signed_stream_name', verifier });
+  const cableReady = new SignedStreamChannel({ param: 'identifier', verifier });
 
   it('confirms a valid signed name with its stream and no whisper', () => {
     const outcome = turbo.subscribe(ctx, 'id', { channel: TURBO_STREAMS_CHANNEL, signed_stream_name: verifier.generate('chat:1') });
@@ -42,34 +28,19 @@ describe('SignedStreamChannel', () => {
   ])('rejects a %s', (_label, params) => {
     expect(turbo.subscribe(ctx, 'id', { channel: TURBO_STREAMS_CHANNEL, ...params })).toMatchObject({ kind: 'rejected', reason: expect.any(String) });
   });
-
-  it('hands message commands to the router fallback, read at call time', () => {
-    const router = { fallback: new RecordingFallback() as Channel };
-    const channel = new SignedStreamChannel({ name: TURBO_STREAMS_CHANNEL, param: 'signed_stream_name', verifier, router });
-    const later = new RecordingFallback();
-    router.fallback = later;
-    expect(channel.perform(ctx, 'id', '{"action":"x"}')).toEqual({ kind: 'performed', transmissions: ['ok'] });
-    expect(later.performed).toEqual([['id', '{"action":"x"}']]);
-  });
 });
 
 describe('PubsubChannel with a signed-stream verifier', () => {
-  const fallback = new RecordingFallback();
-  const make = (whisperOnSigned: boolean, publicStreams = false) => new PubsubChannel({ publicStreams, whisperOnSigned, verifier, router: { fallback } });
+  const make = (whisperOnSigned: boolean, publicStreams = false) => new PubsubChannel({ publicStreams, whisperOnSigned, verifier });
 
-  it('whispers on signed streams only with streams_whisper', () => {
+  it('whispers on signed streams only with streams_whisper (the $w state of the subscription)', () => {
     const params = { channel: '$pubsub', signed_stream_name: verifier.generate('room') };
-    expect(make(false).subscribe(ctx, 'id', params)).toEqual({ kind: 'confirmed', streams: ['room'], whisperStream: undefined });
-    expect(make(true).subscribe(ctx, 'id', params)).toEqual({ kind: 'confirmed', streams: ['room'], whisperStream: 'room' });
+    expect(make(false).subscribe(ctx, 'id', params)).toEqual({ kind: 'confirmed', streams: ['room'] });
+    expect(make(true).subscribe(ctx, 'id', params)).toEqual({ kind: 'confirmed', streams: ['room'], istate: { $w: 'room' } });
   });
 
   it('accepts stream_name only with public streams, always with whisper', () => {
     expect(make(false).subscribe(ctx, 'id', { channel: '$pubsub', stream_name: 'pub' })).toMatchObject({ kind: 'rejected' });
-    expect(make(false, true).subscribe(ctx, 'id', { channel: '$pubsub', stream_name: 'pub' })).toEqual({ kind: 'confirmed', streams: ['pub'], whisperStream: 'pub' });
-  });
-
-  it('hands message commands to the fallback', () => {
-    make(false).perform(ctx, 'id', '{}');
-    expect(fallback.performed).toEqual([['id', '{}']]);
+    expect(make(false, true).subscribe(ctx, 'id', { channel: '$pubsub', stream_name: 'pub' })).toEqual({ kind: 'confirmed', streams: ['pub'], istate: { $w: 'pub' } });
   });
 });

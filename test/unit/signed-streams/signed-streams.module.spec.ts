@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../../src/app.module.js';
-import { ChannelRouter } from '../../../src/channels/channel-router.js';
+import { ChannelDiscovery } from '../../../src/channels/channel-discovery.js';
+import { RPC_OFF } from '../../../src/channels/no-rpc.fallback.js';
 import { MessageVerifier } from '../../../src/signed-streams/message-verifier.js';
-import { SignedStreamChannel } from '../../../src/signed-streams/signed-stream.channel.js';
 import { SignedStreams } from '../../../src/signed-streams/signed-streams.service.js';
 import { STREAMS_SETTINGS } from '../../../src/signed-streams/signed-streams.tokens.js';
+import { testContext } from '../../support/contexts.js';
 import { quietLogger, testConfig } from '../../support/modules.js';
 
 async function contextFor(argv: string[], env: Record<string, string> = {}) {
@@ -17,11 +18,11 @@ async function contextFor(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('SignedStreamsModule wiring', () => {
-  it('replaces $pubsub with one that verifies signed names, and registers no Turbo/CableReady by default', async () => {
+  it('contributes a $pubsub that verifies signed names, and no Turbo/CableReady by default', async () => {
     const { ctx } = await contextFor(['--streams_secret', 'k']);
-    const router = ctx.get(ChannelRouter);
+    const router = ctx.get(ChannelDiscovery).router;
     const signed = new MessageVerifier({ keys: ['k'] }).generate('room');
-    expect(router.route('$pubsub').subscribe({ sid: 's', identifiers: '{}' }, 'id', { channel: '$pubsub', signed_stream_name: signed })).toMatchObject({
+    expect(router.route('$pubsub').subscribe(testContext(), 'id', { channel: '$pubsub', signed_stream_name: signed })).toMatchObject({
       kind: 'confirmed',
       streams: ['room'],
     });
@@ -30,17 +31,21 @@ describe('SignedStreamsModule wiring', () => {
     await ctx.close();
   });
 
-  it('registers Turbo::StreamsChannel and CableReady::Stream when enabled with a key (flags and env)', async () => {
+  it('contributes Turbo::StreamsChannel and CableReady::Stream when enabled with a key (flags and env), their messages going to the fallback', async () => {
     const { ctx } = await contextFor(['--turbo_streams', '--turbo_streams_secret', 't'], { ANYCABLE_CABLE_READY: 'true', ANYCABLE_SECRET: 's' });
-    const router = ctx.get(ChannelRouter);
-    expect(router.route('Turbo::StreamsChannel')).toBeInstanceOf(SignedStreamChannel);
-    expect(router.route('CableReady::Stream')).toBeInstanceOf(SignedStreamChannel);
+    const router = ctx.get(ChannelDiscovery).router;
+    expect(router.localChannels().sort()).toEqual(['$pubsub', 'CableReady::Stream', 'Turbo::StreamsChannel']);
+    const turbo = new MessageVerifier({ keys: ['t'] }).generate('chat');
+    expect(router.route('Turbo::StreamsChannel').subscribe(testContext(), 'id', { channel: 'Turbo::StreamsChannel', signed_stream_name: turbo })).toEqual({ kind: 'confirmed', streams: ['chat'] });
+    for (const name of ['$pubsub', 'Turbo::StreamsChannel', 'CableReady::Stream']) {
+      expect(router.route(name).perform(testContext(), 'id', '{"action":"x"}')).toEqual({ kind: 'ignored', reason: RPC_OFF });
+    }
     await ctx.close();
   });
 
   it('still enables Turbo with the deprecated turbo_rails_key (the loader reports the deprecation, never the key)', async () => {
     const { ctx, lines, warnings } = await contextFor(['--turbo_rails_key', 'legacy']);
-    expect(ctx.get(ChannelRouter).route('Turbo::StreamsChannel')).toBeInstanceOf(SignedStreamChannel);
+    expect(ctx.get(ChannelDiscovery).router.localChannels()).toContain('Turbo::StreamsChannel');
     expect(warnings).toEqual(['turbo_rails_key is deprecated: use turbo_streams_secret and turbo_streams']);
     expect([...warnings, ...lines].join('\n')).not.toContain('legacy');
     await ctx.close();
@@ -50,7 +55,7 @@ describe('SignedStreamsModule wiring', () => {
     const { ctx, config } = await contextFor(['--public']);
     expect(ctx.get(STREAMS_SETTINGS)).toBe(config.settings.streams);
     expect(ctx.get(SignedStreams).settings).toBe(config.settings.streams);
-    const confirmed = ctx.get(ChannelRouter).route('$pubsub').subscribe({ sid: 's', identifiers: '{}' }, 'id', { channel: '$pubsub', stream_name: 'chat' });
+    const confirmed = ctx.get(ChannelDiscovery).router.route('$pubsub').subscribe(testContext(), 'id', { channel: '$pubsub', stream_name: 'chat' });
     expect(confirmed).toMatchObject({ kind: 'confirmed', streams: ['chat'] });
     await ctx.close();
   });
