@@ -6,7 +6,7 @@ import { ChannelsModule } from './channels/channels.module.js';
 import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
 import { HealthModule } from './health/health.module.js';
-import { HubModule } from './hub/hub.module.js';
+import { HubModule } from './hub.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 

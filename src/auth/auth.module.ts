@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { AppSettings } from '../config/app.options.js';
 import { APP_SETTINGS } from '../config/config.tokens.js';
 import { IdentificationChain } from './identification-chain.js';
@@ -16,7 +16,6 @@ export const NOAUTH_RANK = 90;
  * JWT secret / key is configured and the noauth step when `noauth` / `public`
  * is on (the `app` slice). Other modules (RPC) add their steps.
  */
-@Global()
 @Module({ imports: [JwtModule], providers: [IdentificationChain], exports: [IdentificationChain] })
 export class AuthModule implements OnModuleInit {
   constructor(

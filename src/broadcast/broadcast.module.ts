@@ -1,6 +1,7 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CABLE_LOGGER } from '../config/config.tokens.js';
 import { Hub } from '../hub/hub.js';
+import { HubModule } from '../hub.module.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
@@ -27,6 +28,7 @@ export function httpBroadcasterFor(settings: BroadcastSettings, logger: CableLog
  * hub's stream activity to the pub/sub, and stops them all once the gateway has drained.
  */
 @Module({
+  imports: [HubModule],
   providers: [
     { provide: PUBSUB, useFactory: (): PubSub => new LocalPubSub() },
     { provide: NodeDelivery, inject: [Hub, SessionRegistry, CABLE_LOGGER], useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger) => new NodeDelivery(hub, registry, logger) },

@@ -10,7 +10,8 @@ import type { LoadedConfig } from './load-config.js';
  * `JWT_SETTINGS`, ...) and the logger. Each module injects only its own slice.
  * `@nestjs/config`'s `ConfigService` gets the non-secret option values only, and
  * not `process.env` (which holds `ANYCABLE_SECRET`), so user modules can read
- * options (`config.get('port')`) without ever seeing a secret.
+ * options (`config.get('port')`) without ever seeing a secret. Global because every
+ * module, user extensions included, reads its slice or the logger from it.
  */
 @Global()
 @Module({})

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { BroadcastModule } from '../../../src/broadcast/broadcast.module.js';
-import { HubModule } from '../../../src/hub/hub.module.js';
+import { HubModule } from '../../../src/hub.module.js';
 import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
 /** BroadcastModule alone, with its slice, listening on a free port. */

@@ -5,7 +5,7 @@ import { CableGateway } from '../../../src/cable/cable.gateway.js';
 import { CableModule } from '../../../src/cable/cable.module.js';
 import type { SessionDeps } from '../../../src/cable/session.js';
 import { ChannelsModule } from '../../../src/channels/channels.module.js';
-import { HubModule } from '../../../src/hub/hub.module.js';
+import { HubModule } from '../../../src/hub.module.js';
 import { quietLogger, rootModuleWith, testConfig } from '../../support/modules.js';
 
 describe('CableModule wiring with the config slices', () => {
