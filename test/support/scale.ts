@@ -28,7 +28,7 @@ export async function sparePort(): Promise<number> {
   return port;
 }
 
-/** A cablecar node as its own process (`node dist/main.js`), public mode, JSON logs. */
+/** A cablecar node as its own process (`node dist/main.js`), public mode, text logs. */
 export interface CableNode extends ServerProcess {
   readonly wsUrl: string;
   httpUrl(path: string): string;
@@ -45,7 +45,7 @@ export interface ReadinessBody {
 
 /** Start a node with `flags` after the defaults (127.0.0.1, port 0, --public, no config file). */
 export async function startNode(flags: string[], env: Record<string, string> = {}): Promise<CableNode> {
-  const args = [join(process.cwd(), 'dist/main.js'), '--host', '127.0.0.1', '--port', '0', '--ignore-config-path', '--public', '--log_format', 'json', ...flags];
+  const args = [join(process.cwd(), 'dist/main.js'), '--host', '127.0.0.1', '--port', '0', '--ignore-config-path', '--public', ...flags];
   const node = await startServerProcess(process.execPath, args, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env } });
   const base = `http://127.0.0.1:${node.port}`;
   return Object.assign(node, {
