@@ -55,6 +55,7 @@ export class BroadcastModule implements NestModule, OnApplicationBootstrap, OnAp
     @Inject(PUBSUB) private readonly pubsub: PubSub,
     @Inject(BROADCASTERS) private readonly broadcasters: readonly Broadcaster[],
     @Inject(HTTP_BROADCASTER) private readonly http: HttpBroadcaster | null,
+    @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
     edgeRegistry: EdgeRegistry,
   ) {
     edgeRegistry.register(() => this.edges());
@@ -87,5 +88,6 @@ export class BroadcastModule implements NestModule, OnApplicationBootstrap, OnAp
   async onApplicationShutdown(): Promise<void> {
     this.hub.observe(undefined);
     for (const edge of this.edges()) await edge.stop();
+    this.logger.logAt('info', 'broadcast edges stopped (unsubscribed, connections closed)', { edges: this.edges().map((edge) => edge.readiness().name).join(',') });
   }
 }
