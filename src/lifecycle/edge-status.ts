@@ -26,8 +26,9 @@ export class EdgeStatus {
 
   /** Connected (again): logs `connected` the first time, `reconnected` after an outage. */
   up(detail?: string): void {
+    if (this.stopped) return;
     this.detail = detail;
-    if (this.stopped || this.state === 'up') return;
+    if (this.state === 'up') return;
     this.logger.logAt('info', `${this.name} ${this.wasUp ? 'reconnected' : 'connected'}`, this.fields);
     this.state = 'up';
     this.wasUp = true;
