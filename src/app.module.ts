@@ -7,6 +7,7 @@ import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub.module.js';
+import { LifecycleModule } from './lifecycle.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }

@@ -12,6 +12,7 @@ import type { ConfigSchema } from './config/config-schema.js';
 import { limitsCapability } from './config/limits.options.js';
 import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig } from './config/load-config.js';
 import { loggingCapability } from './config/logging.options.js';
+import { natsCapability } from './config/nats.options.js';
 import { redisCapability } from './config/redis.options.js';
 import { serverCapability } from './config/server.options.js';
 import { wsCapability } from './config/ws.options.js';
@@ -26,6 +27,7 @@ export const CAPABILITIES = [
   broadcastCapability,
   jwtCapability,
   redisCapability,
+  natsCapability,
   streamsCapability,
   loggingCapability,
 ] as const;
@@ -42,6 +44,7 @@ export const CABLE_SCHEMA: ConfigSchema<CableCapabilities> = {
   capabilities: CAPABILITIES,
   crossSliceRules: [
     (settings) => (settings.broadcast.http && settings.server.paths.includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from the WebSocket path'] : []),
+    (settings) => (settings.broadcast.http && [settings.server.healthPath, settings.server.readinessPath].includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from health-path and readiness_path'] : []),
   ],
 };
 

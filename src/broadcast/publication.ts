@@ -73,3 +73,14 @@ export function parseBroadcastBody(text: string): ParsedBroadcast {
   }
   return { kind: 'ok', items };
 }
+
+/**
+ * The wire form of one item, as a broadcast body and as the pub/sub carries it
+ * between nodes (anycable common/common.go `StreamMessage`, `RemoteCommandMessage`),
+ * so `parseBroadcastBody` reads it back. Empty `meta` is left out.
+ */
+export function encodeBroadcastItem(item: BroadcastItem): string {
+  if (item.kind === 'disconnect') return JSON.stringify({ command: 'disconnect', payload: { identifier: item.identifiers, reconnect: item.reconnect } });
+  const { stream, data, meta } = item.publication;
+  return JSON.stringify(meta && Object.keys(meta).length > 0 ? { stream, data, meta } : { stream, data });
+}

@@ -21,8 +21,7 @@ export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
   // disconnects
   'disconnect_mode', 'disconnect_rate', 'disconnect_backlog_size', 'disconnect_timeout', 'disable_disconnect',
   // broadcasting, pub/sub, broker
-  'broker', 'pubsub', 'redisx_stream', 'redis_sentinels', 'redis_sentinel_discovery_interval', 'redis_keepalive_interval',
-  'redis_tls_verify', 'nats_dont_randomize_servers', 'http_broadcast_port', 'http_broadcast_cors',
+  'broker', 'redis_keepalive_interval', 'redis_disable_cache', 'redisx_read_block_milliseconds', 'http_broadcast_port', 'http_broadcast_cors',
   'history_limit', 'history_ttl', 'sessions_ttl', 'presence_ttl', 'streams_presence',
   'embed_nats', 'enats_addr', 'enats_cluster', 'enats_cluster_name', 'enats_cluster_routes', 'enats_gateway', 'enats_gateways',
   'enats_gateway_advertise', 'enats_debug', 'enats_trace',
@@ -37,7 +36,7 @@ export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
  * Options read by both anycable-go and the Rails side (anycable-rb / anycable-rails
  * config.rb), that cablecar does not implement (yet).
  */
-export const SHARED_WITH_RAILS_OPTIONS: readonly string[] = ['rpc_host', 'redis_channel', 'nats_servers', 'nats_channel'];
+export const SHARED_WITH_RAILS_OPTIONS: readonly string[] = ['rpc_host'];
 
 /**
  * Options only the Rails side reads (anycable-rb lib/anycable/config.rb,

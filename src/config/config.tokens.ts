@@ -10,6 +10,8 @@ export const CABLE_LOGGER = Symbol('CABLE_LOGGER');
 export const APP_SETTINGS = Symbol('APP_SETTINGS');
 /** Frozen `RedisSettings`: the Redis URL every Redis edge connects to. */
 export const REDIS_SETTINGS = Symbol('REDIS_SETTINGS');
+/** Frozen `NatsSettings`: the NATS servers every NATS edge connects to. */
+export const NATS_SETTINGS = Symbol('NATS_SETTINGS');
 /** Frozen `ServerSettings`: listen address, paths, origins, connection limits, shutdown. */
 export const SERVER_SETTINGS = Symbol('SERVER_SETTINGS');
 /** Frozen `WsSettings`: pings, frame and buffer sizes. */

@@ -1,7 +1,7 @@
 /**
  * The `server` slice: where cablecar listens and what a connection's request
  * brings (anycable server/config.go, ws/config.go, rpc/config.go for `headers`).
- * Read by the bootstrap (listen, WebSocket adapter), the gateway and the health endpoint.
+ * Read by the bootstrap (listen, WebSocket adapter), the gateway and the health and readiness endpoints.
  */
 import { ArrayNotEmpty, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { defineCapability, type Resolved } from './capability.js';
@@ -28,6 +28,10 @@ export class ServerOptions {
   @Option({ kind: 'string', name: 'health-path', toml: 'server.health_path', description: 'Liveness endpoint path.' })
   @IsString() @Matches(/^\//, { message: 'health-path must start with /' })
   healthPath = '/health';
+
+  @Option({ kind: 'string', toml: 'server.readiness_path', description: 'Readiness endpoint path: 200 when every I/O edge (broadcasters, pub/sub, replay store, JWKS) is up, else 503; JSON names each edge and its state.' })
+  @IsString() @Matches(/^\//, { message: 'readiness_path must start with /' })
+  readinessPath = '/ready';
 
   @Option({ kind: 'int', name: 'max-conn', toml: 'server.max_conn', description: 'Maximum concurrent WebSocket connections (0 = unlimited); extra upgrades get 503.' })
   @IsInt() @Min(0)
@@ -57,6 +61,8 @@ export interface ServerSettings {
   /** WebSocket endpoint paths, distinct. */
   readonly paths: readonly string[];
   readonly healthPath: string;
+  /** Where the readiness report is served (cablecar's; anycable-go has liveness only). */
+  readonly readinessPath: string;
   /** 0 = unlimited. */
   readonly maxConn: number;
   /** Empty = no Origin check. */
@@ -73,12 +79,15 @@ export function resolveServerSettings(options: Readonly<ServerOptions>): Resolve
   const problems: string[] = [];
   if (new Set(options.path).size !== options.path.length) problems.push('path: duplicate entries');
   if (options.path.includes(options.healthPath)) problems.push('health-path: must differ from the WebSocket path');
+  if (options.path.includes(options.readinessPath)) problems.push('readiness_path: must differ from the WebSocket path');
+  if (options.readinessPath === options.healthPath) problems.push('readiness_path: must differ from health-path');
   return {
     settings: {
       host: options.host,
       port: options.port,
       paths: options.path,
       healthPath: options.healthPath,
+      readinessPath: options.readinessPath,
       maxConn: options.maxConn,
       allowedOrigins: options.allowedOrigins,
       shutdownTimeoutMs: options.shutdownTimeout * 1000,

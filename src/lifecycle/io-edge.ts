@@ -15,6 +15,11 @@ export interface EdgeReadiness {
   readonly state: EdgeState;
   /** One line for operators: the last error while down, what is served while up. */
   readonly detail?: string;
+  /**
+   * False when the node still serves fully while this edge is not up (JWKS with
+   * previous keys), so readiness stays 200; absent = required.
+   */
+  readonly required?: boolean;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface TestApp extends RunningCable {
  */
 export async function startApp(flags: string[] = [], env: Record<string, string> = {}, options: Pick<StartOptions, 'imports' | 'fallback'> = {}): Promise<TestApp> {
   const outcome = loadCableConfig({
-    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...flags],
+    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...httpOnlyUnlessSet(flags, env), ...flags],
     env,
     // why no temp directory: with --ignore-config-path loadConfig never reads cwd (no anycable.toml lookup).
     cwd: process.cwd(),
@@ -32,6 +32,15 @@ export async function startApp(flags: string[] = [], env: Record<string, string>
     wsUrl: (path = '/cable') => `ws://127.0.0.1:${running.port}${path}`,
     httpUrl: (path) => `http://127.0.0.1:${running.port}${path}`,
   };
+}
+
+/**
+ * `--broadcast_adapter http` unless the test chooses adapters itself: the default also
+ * listens on Redis `__anycable__`, which tests that are not about Redis must not depend on.
+ */
+export function httpOnlyUnlessSet(flags: readonly string[], env: Record<string, string | undefined> = {}): string[] {
+  const chosen = flags.some((flag) => flag.startsWith('--broadcast_adapter')) || env.ANYCABLE_BROADCAST_ADAPTER !== undefined;
+  return chosen ? [] : ['--broadcast_adapter', 'http'];
 }
 
 /** POST a broadcast body (object or raw string) to the app. */

@@ -2,6 +2,7 @@
 import { Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { loadCableConfig, type CableConfig } from '../../src/capabilities.js';
 import { CableConfigModule } from '../../src/config/cable-config.module.js';
+import { LifecycleModule } from '../../src/lifecycle.module.js';
 import { CableLogger } from '../../src/logging/cable-logger.js';
 
 /** Load cablecar's config from flags and env (no config file is read); throws on invalid input. */
@@ -16,9 +17,9 @@ export function quietLogger(lines?: string[], level: 'info' | 'error' = lines ? 
   return new CableLogger({ level, format: 'json', write: (line) => lines?.push(line) });
 }
 
-/** A root module: the config module (every slice under its token) plus `imports`. */
+/** A root module: the config module (every slice under its token), the edge registry, plus `imports`. */
 export function rootModuleWith(config: CableConfig, logger: CableLogger, imports: ModuleMetadata['imports']): Type {
-  @Module({ imports: [CableConfigModule.forRoot(config, logger), ...(imports ?? [])] })
+  @Module({ imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, ...(imports ?? [])] })
   class RootModule {}
   return RootModule;
 }

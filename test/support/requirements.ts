@@ -4,18 +4,21 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Requirement } from './describe-with.js';
 
-/** `ruby` able to `require` a library, from Debian's ruby plus that library's package. */
-export function rubyLibrary(library: string, debianPackage: string): Requirement {
+/** `ruby` able to `require` a library (or several, in order), from Debian's ruby plus that library's package. */
+export function rubyLibrary(library: string | readonly string[], debianPackage: string): Requirement {
+  const libraries = typeof library === 'string' ? [library] : library;
+  const script = libraries.map((lib) => `require "${lib}"`).join('; ');
   return {
-    name: `ruby with ${library}`,
+    name: `ruby with ${libraries.join(' + ')}`,
     install: `apt-get install ruby ${debianPackage}`,
     whyMissing: () => {
-      const probe = spawnSync('ruby', ['-e', `require "${library}"`], { encoding: 'utf8', timeout: 10_000 });
+      const probe = spawnSync('ruby', ['-e', script], { encoding: 'utf8', timeout: 10_000 });
       if (probe.error) return (probe.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'ruby is not on PATH' : `ruby cannot run: ${probe.error.message}`;
-      if (probe.status !== 0) return `ruby -e 'require "${library}"' failed: ${probe.stderr.trim().split('\n')[0]}`;
+      if (probe.status !== 0) return `ruby -e '${script}' failed: ${probe.stderr.trim().split('\n')[0]}`;
       return undefined;
     },
   };
@@ -57,3 +60,54 @@ export const REDIS: Requirement = {
   install: 'apt-get install redis-server, then start redis-server',
   whyMissing: async () => ((await redisReachable()) ? undefined : `${TEST_REDIS_URL} is unreachable`),
 };
+
+/** The NATS server the tests use. */
+export const TEST_NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** A TCP connect to host:port, with a short timeout. */
+function tcpReachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 1000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** A NATS server answering at TEST_NATS_URL. */
+export const NATS: Requirement = {
+  name: 'a running NATS server',
+  install: 'apt-get install nats-server, then start nats-server',
+  whyMissing: async () => {
+    const url = new URL(TEST_NATS_URL);
+    return (await tcpReachable(url.hostname, Number(url.port || 4222))) ? undefined : `${TEST_NATS_URL} is unreachable`;
+  },
+};
+
+/** A server binary the outage tests start and stop themselves on spare ports. */
+export function serverBinary(binary: string, debianPackage: string): Requirement {
+  return {
+    name: `the ${binary} binary`,
+    install: `apt-get install ${debianPackage}`,
+    whyMissing: () => (binaryPath(binary) ? undefined : `${binary} is not on PATH nor in /usr/sbin`),
+  };
+}
+
+/** Where `binary` is: on PATH or in /usr/sbin (Debian puts nats-server there). */
+export function binaryPath(binary: string): string | undefined {
+  const which = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
+  return existsSync(`/usr/sbin/${binary}`) ? `/usr/sbin/${binary}` : undefined;
+}
+
+/** redis-server, for the outage test. */
+export const REDIS_SERVER_BINARY = serverBinary('redis-server', 'redis-server');
+/** nats-server, for the outage test. */
+export const NATS_SERVER_BINARY = serverBinary('nats-server', 'nats-server');
+
+/** Rails' Action Cable with its Redis adapter (which needs the redis gem). */
+export const RUBY_ACTIONCABLE_REDIS = rubyLibrary(['active_support', 'active_support/core_ext', 'action_cable', 'action_cable/subscription_adapter/redis'], 'ruby-actioncable ruby-redis');

@@ -51,7 +51,8 @@ export class JwksKeySource implements KeyProvider, IoEdge {
   readiness(): EdgeReadiness {
     const name = 'jwks';
     if (this.lastError === undefined) return { name, state: 'starting' };
-    if (this.lastError !== null) return { name, state: 'down', detail: `${this.lastError}; serving ${this.current.length} previous keys` };
+    // why not required with keys: a failed refresh leaves the node serving every token it could before.
+    if (this.lastError !== null) return { name, state: 'down', detail: `${this.lastError}; serving ${this.current.length} previous keys`, ...(this.current.length > 0 ? { required: false } : {}) };
     return { name, state: 'up', detail: `${this.current.length} keys` };
   }
 

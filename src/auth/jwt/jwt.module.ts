@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CABLE_LOGGER, REDIS_SETTINGS } from '../../config/config.tokens.js';
 import type { RedisSettings } from '../../config/redis.options.js';
+import { EdgeRegistry } from '../../lifecycle/edge-registry.js';
 import type { AnyIoEdge } from '../../lifecycle/io-edge.js';
 import type { CableLogger } from '../../logging/cable-logger.js';
 import { systemClock, type Clock } from './clock.js';
@@ -30,7 +31,9 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
     @Inject(JWT_REPLAY_STORE) private readonly replayStore: ReplayStore | null,
     @Inject(JWT_CLOCK) clock: Clock,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
+    edgeRegistry: EdgeRegistry,
   ) {
+    edgeRegistry.register(() => this.edges());
     if (!settings.enabled) return;
     if (settings.jwksLocation) {
       this.jwks = new JwksKeySource(jwksLoaderFor(settings.jwksLocation), { refreshMs: settings.jwksRefreshMs, clock, logger });

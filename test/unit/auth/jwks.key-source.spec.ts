@@ -28,7 +28,7 @@ describe('JwksKeySource', () => {
     const count = source.keys().length;
     expect(count).toBe(5);
     expect(await source.refresh()).toBe(false);
-    expect(source.readiness()).toEqual({ name: 'jwks', state: 'down', detail: 'HTTP 500; serving 5 previous keys' });
+    expect(source.readiness()).toEqual({ name: 'jwks', state: 'down', detail: 'HTTP 500; serving 5 previous keys', required: false });
     expect(await source.refresh()).toBe(false);
     expect(source.keys()).toHaveLength(count);
     await source.stop();

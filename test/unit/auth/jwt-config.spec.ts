@@ -90,7 +90,7 @@ describe('JWT options', () => {
   });
 
   it('needs a Redis URL (from the redis slice) for a Redis replay store', () => {
-    const outcome = load(['--jwt_secret', 's', '--jwt_single_use', '--jwt_replay_store', 'redis', '--redis_url', 'none']);
+    const outcome = load(['--jwt_secret', 's', '--jwt_single_use', '--jwt_replay_store', 'redis', '--redis_url', 'none', '--broadcast_adapter', 'http']);
     expect(outcome.kind === 'invalid' && outcome.problems).toEqual(['jwt_replay_store: redis needs redis_url']);
     expect(load(['--jwt_secret', 's', '--jwt_single_use', '--jwt_replay_store', 'redis']).kind).toBe('ok');
   });

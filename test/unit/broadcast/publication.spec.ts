@@ -1,4 +1,4 @@
-import { parseBroadcastBody } from '../../../src/broadcast/publication.js';
+import { encodeBroadcastItem, parseBroadcastBody } from '../../../src/broadcast/publication.js';
 import { bearerMatches, broadcastAuthFor } from '../../../src/broadcast/http.broadcaster.js';
 
 describe('parseBroadcastBody', () => {
@@ -42,5 +42,21 @@ describe('broadcast auth', () => {
     expect(bearerMatches('Bearer kk', 'k')).toBe(false);
     expect(bearerMatches(undefined, 'k')).toBe(false);
     expect(bearerMatches('Basic k', 'k')).toBe(false);
+  });
+});
+
+describe('encodeBroadcastItem', () => {
+  it('writes what parseBroadcastBody reads back: publications (meta only when present) and remote disconnects', () => {
+    const items = [
+      { kind: 'publication' as const, publication: { stream: 's', data: '{"a":1}', meta: {} } },
+      { kind: 'publication' as const, publication: { stream: 's', data: '"x"', meta: { exclude_socket: 'sid', transient: true } } },
+      { kind: 'disconnect' as const, identifiers: '{"user":1}', reconnect: false },
+    ];
+    expect(items.map(encodeBroadcastItem)).toEqual([
+      '{"stream":"s","data":"{\\"a\\":1}"}',
+      '{"stream":"s","data":"\\"x\\"","meta":{"exclude_socket":"sid","transient":true}}',
+      '{"command":"disconnect","payload":{"identifier":"{\\"user\\":1}","reconnect":false}}',
+    ]);
+    for (const item of items) expect(parseBroadcastBody(encodeBroadcastItem(item))).toEqual({ kind: 'ok', items: [item] });
   });
 });

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     expect(config.settings.server).toMatchObject({ host: 'localhost', port: 8080, paths: ['/cable'] });
     expect(config.settings.ws).toMatchObject({ pingIntervalSeconds: 3, maxMessageSize: 65536, maxPendingSize: 1048576 });
     expect(config.settings.app).toMatchObject({ noauth: false, public: false });
-    expect(config.options.broadcast.broadcastAdapter).toEqual(['http']);
+    expect(config.options.broadcast.broadcastAdapter).toEqual(['http', 'redis']);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -44,7 +44,7 @@ describe('the config schema', () => {
     const probe = defineCapability({ name: 'probe', options: class {}, token: Symbol('PROBE'), resolve: (_options, shared) => (seen.push(shared), resolvedOk({ ok: true })) });
     const outcome = loadConfig({ argv: ['--secret', 's', '--ignore-config-path'], env: {}, cwd: '/' }, { capabilities: [appCapability, redisCapability, probe] });
     expect(outcome.kind === 'ok' && outcome.config.settings.probe).toEqual({ ok: true });
-    expect(seen).toEqual([{ app: expect.objectContaining({ secret: 's' }), redis: { url: 'redis://localhost:6379' } }]);
+    expect(seen).toEqual([{ app: expect.objectContaining({ secret: 's' }), redis: expect.objectContaining({ url: 'redis://localhost:6379', urlGiven: false }) }]);
   });
 });
 

@@ -24,7 +24,7 @@ describe('app slice resolve', () => {
 
 describe('redis slice resolve', () => {
   it('carries the one Redis URL', () => {
-    expect(resolveRedisSettings(make(RedisOptions)).settings).toEqual({ url: 'redis://localhost:6379' });
+    expect(resolveRedisSettings(make(RedisOptions)).settings).toEqual({ url: 'redis://localhost:6379', urlGiven: false, sentinels: [], sentinelDiscoveryIntervalMs: 30000, tlsVerify: false });
     expect(resolveRedisSettings(make(RedisOptions, { redisUrl: '' })).settings.url).toBe('');
   });
 });
@@ -33,11 +33,13 @@ describe('server slice resolve', () => {
   it('converts units and lower-cases header names, without duplicates', () => {
     const { settings, problems } = resolveServerSettings(make(ServerOptions, { shutdownTimeout: 2.5, identifyTimeout: 0, headers: ['Cookie', 'X-Api-Key', 'cookie'] }));
     expect(problems).toEqual([]);
-    expect(settings).toMatchObject({ shutdownTimeoutMs: 2500, identifyTimeoutMs: 0, headers: ['cookie', 'x-api-key'], paths: ['/cable'], healthPath: '/health' });
+    expect(settings).toMatchObject({ shutdownTimeoutMs: 2500, identifyTimeoutMs: 0, headers: ['cookie', 'x-api-key'], paths: ['/cable'], healthPath: '/health', readinessPath: '/ready' });
   });
 
   it('reports duplicate paths and a health path on a WebSocket path', () => {
     expect(resolveServerSettings(make(ServerOptions, { path: ['/a', '/a'], healthPath: '/a' })).problems).toEqual(['path: duplicate entries', 'health-path: must differ from the WebSocket path']);
+    expect(resolveServerSettings(make(ServerOptions, { readinessPath: '/cable' })).problems).toEqual(['readiness_path: must differ from the WebSocket path']);
+    expect(resolveServerSettings(make(ServerOptions, { readinessPath: '/health' })).problems).toEqual(['readiness_path: must differ from health-path']);
   });
 });
 
@@ -59,5 +61,25 @@ describe('logging slice resolve', () => {
     const debug = resolveLoggingSettings(make(LoggingOptions, { logLevel: 'warn', debug: true }));
     expect(debug.settings.level).toBe('debug');
     expect(debug.implied).toEqual({ logLevel: 'debug' });
+  });
+});
+
+describe('redis slice: Sentinel and TLS options', () => {
+  it('parses [:password@]host:port Sentinels and keeps the first password', () => {
+    const { settings, problems } = resolveRedisSettings(make(RedisOptions, { redisUrl: 'redis://mymaster/2', redisSentinels: ['10.0.0.1:26379', ':s3cret@10.0.0.2:26380'], redisSentinelDiscoveryInterval: 5, redisTlsVerify: true }));
+    expect(problems).toEqual([]);
+    expect(settings).toEqual({
+      url: 'redis://mymaster/2',
+      urlGiven: true,
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26380 }],
+      sentinelPassword: 's3cret',
+      sentinelDiscoveryIntervalMs: 5000,
+      tlsVerify: true,
+    });
+  });
+
+  it('reports malformed Sentinel entries once, and Sentinels without a master URL', () => {
+    expect(resolveRedisSettings(make(RedisOptions, { redisSentinels: ['nohost', 'a:99999'] })).problems).toEqual(['redis_sentinels: each entry must be [:password@]host:port']);
+    expect(resolveRedisSettings(make(RedisOptions, { redisUrl: '', redisSentinels: ['a:1'] })).problems).toEqual(['redis_sentinels: needs redis_url naming the master (redis://<master>)']);
   });
 });
