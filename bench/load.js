@@ -4,7 +4,7 @@
  * server's event loop. Driven over IPC: `{id, op, ...}` -> `{id, ok, result|error}`;
  * it also emits `{event:'got', k}` when all its subscribers received broadcast k.
  *
- * Ops: open, subscribe, armLatency, post, collectLatency, closeAll, ping.
+ * Ops: open, subscribe, armLatency, post (HTTP, or Redis / NATS publish), collectLatency, closeAll, ping.
  */
 import { request, Agent } from 'node:http';
 import { WebSocket } from 'ws';
@@ -152,14 +152,18 @@ const ops = {
     return { expected };
   },
 
-  /** POST broadcast k with the current time stamped into its data (see `bodyFor` in run.js's scenarios). */
-  async post({ httpUrl, k, kind, stream }) {
+  /**
+   * Send broadcast k with the current time stamped into its data: POST to `httpUrl`, or,
+   * with `via` (bench/scale.js), PUBLISH on a Redis channel or a NATS subject, as Rails would.
+   */
+  async post({ httpUrl, k, kind, stream, via }) {
     const t = clock();
     const stamp = `k=${k};t=${t.toFixed(3)}`;
     const data =
       kind === 'turbo'
         ? JSON.stringify(`<turbo-stream action="append" target="messages"><template><div class="message">${stamp} hello from the bench</div></template></turbo-stream>`)
         : JSON.stringify({ stamp, user: 'bench', text: 'hello from the bench', at: Math.round(t) });
+    if (via) return { status: await publishVia(via, JSON.stringify({ stream, data })) };
     const status = await postJson(httpUrl, JSON.stringify({ stream, data }));
     if (status !== 201) throw new Error(`POST /_broadcast answered ${status}`);
     return { status };
@@ -212,6 +216,28 @@ const ops = {
 };
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** Publishers by URL, connected on first use (only bench/scale.js uses them). */
+const publishers = new Map();
+
+/** Publish `body` as anycable-rb's Redis or NATS adapter does: `via` = {engine: 'redis'|'nats', url, channel}. */
+async function publishVia({ engine, url, channel }, body) {
+  let publisher = publishers.get(url);
+  if (!publisher) {
+    if (engine === 'redis') {
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(url);
+      publisher = { publish: (c, b) => redis.publish(c, b) };
+    } else {
+      const { connect } = await import('@nats-io/transport-node');
+      const nc = await connect({ servers: url });
+      publisher = { publish: async (c, b) => nc.publish(c, b) };
+    }
+    publishers.set(url, publisher);
+  }
+  await publisher.publish(channel, body);
+  return 'published';
+}
 
 function postJson(url, body) {
   return new Promise((resolve, reject) => {

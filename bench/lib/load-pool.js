@@ -61,12 +61,12 @@ export class LoadPool {
    * waiting for every socket to receive each one, then pausing `gapMs` before the next,
    * so broadcasts never pile up. Returns every delivery's latency (ms) plus counts.
    */
-  async latency({ server, stream, kind, count, gapMs, perBroadcastTimeoutMs = 10_000 }) {
+  async latency({ server, stream, kind, count, gapMs, via, perBroadcastTimeoutMs = 10_000 }) {
     await Promise.all(this.workers.map((w) => w.call('armLatency', { count })));
     let timeouts = 0;
     for (let k = 0; k < count; k++) {
       const allGot = this.waitForAll(k, perBroadcastTimeoutMs);
-      await this.workers[0].call('post', { httpUrl: server.broadcastUrl, k, kind, stream }, perBroadcastTimeoutMs);
+      await this.workers[0].call('post', { httpUrl: server.broadcastUrl, k, kind, stream, via }, perBroadcastTimeoutMs);
       if (!(await allGot)) timeouts++;
       await sleep(gapMs);
     }

@@ -40,13 +40,13 @@ export class RedisPubSub implements PubSub {
     this.publisher = newRedisClient(redis, { connectionName: 'cablecar-pubsub-pub' });
     this.publisher.on('ready', () => this.pubStatus.up());
     this.publisher.on('error', (error: Error) => this.pubStatus.down(error.message));
-    this.publisher.on('close', () => this.pubStatus.down('connection closed'));
+    this.publisher.on('close', () => this.pubStatus.down('connection closed', true));
   }
 
   async start(deliver: Deliver): Promise<void> {
     this.traffic.start(deliver);
     this.subscriber.add(this.commandChannel);
-    await Promise.all([this.subscriber.start(), this.publisher.connect().catch((error: Error) => this.pubStatus.down(error.message))]);
+    await Promise.all([this.subscriber.start(), this.publisher.connect().catch((error: Error) => this.pubStatus.down(error.message, true))]);
   }
 
   async stop(): Promise<void> {

@@ -42,14 +42,14 @@ export class RedisxBroadcaster implements Broadcaster {
     this.status = new EdgeStatus(REDISX_BROADCASTER_EDGE, reporting.logger, { stream: stream.stream, group: stream.group, consumer: this.consumer });
     this.client = newRedisClient(redis, { connectionName: 'cablecar-broadcast-redisx' });
     this.client.on('error', (error: Error) => this.status.down(error.message));
-    this.client.on('close', () => this.status.down('connection closed'));
+    this.client.on('close', () => this.status.down('connection closed', true));
     this.stopWatch = watchSentinelMaster(this.client, redis);
   }
 
   /** Connects (first attempt) and starts the read loop, which retries on its own. */
   async start(sink: BroadcastSink): Promise<void> {
     this.sink = sink;
-    await this.client.connect().catch((error: Error) => this.status.down(error.message));
+    await this.client.connect().catch((error: Error) => this.status.down(error.message, true));
     this.loop = this.run();
   }
 
@@ -85,7 +85,8 @@ export class RedisxBroadcaster implements Broadcaster {
         this.handle(await this.read());
       } catch (error) {
         if (this.stopping) return;
-        this.status.down((error as Error).message);
+        // why generic while not ready: the connection's own error was reported already and says more.
+        this.status.down((error as Error).message, this.client.status !== 'ready');
         await new Promise((resolve) => setTimeout(resolve, backoffMs(++failures)));
       }
     }

@@ -30,14 +30,14 @@ export class RedisChannelsConnection {
     this.client.on('message', onMessage);
     this.client.on('ready', () => this.resubscribe());
     this.client.on('error', (error: Error) => this.status.down(error.message));
-    this.client.on('close', () => this.status.down('connection closed'));
+    this.client.on('close', () => this.status.down('connection closed', true));
     this.stopWatch = watchSentinelMaster(this.client, settings);
   }
 
   /** Connect; resolves after the first attempt either way (a failure is retried in the background). */
   async start(): Promise<void> {
     if (this.client.status !== 'wait') return;
-    await this.client.connect().catch((error: Error) => this.status.down(error.message));
+    await this.client.connect().catch((error: Error) => this.status.down(error.message, true));
   }
 
   /** Add a channel; subscribed now when connected, else at the next connect. */

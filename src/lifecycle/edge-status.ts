@@ -34,9 +34,13 @@ export class EdgeStatus {
     this.wasUp = true;
   }
 
-  /** Lost or could not reach the server; logs the first error of each outage only (retries stay quiet). */
-  down(error: string): void {
+  /**
+   * Lost or could not reach the server; logs the first error of each outage only (retries stay quiet).
+   * A `generic` error ("connection closed") does not replace a more telling one of the same outage.
+   */
+  down(error: string, generic = false): void {
     if (this.stopped) return;
+    if (this.state === 'down' && generic) return;
     if (this.state !== 'down') {
       const what = this.wasUp ? 'connection lost; reconnecting with backoff' : 'unreachable; retrying with backoff';
       this.logger.logAt('error', `${this.name} ${what}`, { ...this.fields, error });

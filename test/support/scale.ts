@@ -144,6 +144,12 @@ export class OwnServer {
     return new OwnServer(binaryPath('redis-server')!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], port);
   }
 
+  /** `binary` with the arguments `argsFor(port)` builds for a spare port (TLS Redis, a Sentinel). */
+  static async custom(binary: string, argsFor: (port: number) => string[]): Promise<OwnServer> {
+    const port = await sparePort();
+    return new OwnServer(binaryPath(binary)!, argsFor(port), port);
+  }
+
   /** `nats-server -p N` bound to 127.0.0.1. */
   static async nats(): Promise<OwnServer> {
     const port = await sparePort();

@@ -90,7 +90,7 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
 /** Pick the replay store for `jwt_single_use` / `jwt_replay_store`; a Redis one connects to the shared `redis_url`. */
 export function replayStoreFor(settings: JwtSettings, redis: RedisSettings, clock: Clock): ReplayStore | null {
   if (!settings.enabled || !settings.singleUse) return null;
-  return settings.replayStore === 'redis' ? new RedisReplayStore(redis.url) : new MemoryReplayStore(clock);
+  return settings.replayStore === 'redis' ? new RedisReplayStore(redis) : new MemoryReplayStore(clock);
 }
 
 /**

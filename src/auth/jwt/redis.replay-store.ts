@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import type { RedisSettings } from '../../config/redis.options.js';
+import { redisClientOptions } from '../../connections/redis.connection.js';
 import type { EdgeReadiness } from '../../lifecycle/io-edge.js';
 import type { ReplayStore } from './replay-store.js';
 
@@ -16,9 +18,11 @@ export class RedisReplayStore implements ReplayStore {
   private lastError?: string;
   private stopped = false;
 
-  constructor(url: string, private readonly prefix = REPLAY_KEY_PREFIX) {
+  /** `redis`: a URL, or the `redis` slice (Sentinel, TLS verification), as every Redis edge connects. */
+  constructor(redis: string | RedisSettings, private readonly prefix = REPLAY_KEY_PREFIX) {
     // why: fail a handshake fast when Redis is gone instead of queueing it behind endless reconnects.
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000, connectionName: 'cablecar-jwt-replay' });
+    const failFast = { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000, connectionName: 'cablecar-jwt-replay' };
+    this.redis = typeof redis === 'string' ? new Redis(redis, failFast) : new Redis({ ...redisClientOptions(redis, failFast), ...failFast, enableOfflineQueue: true });
     // Surfaced through rejected claims and readiness(); ioredis keeps reconnecting on its own.
     this.redis.on('error', (error: Error) => (this.lastError = error.message));
     this.redis.on('ready', () => (this.lastError = undefined));
