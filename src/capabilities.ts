@@ -13,6 +13,7 @@ import { limitsCapability } from './config/limits.options.js';
 import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig } from './config/load-config.js';
 import { loggingCapability } from './config/logging.options.js';
 import { redisCapability } from './config/redis.options.js';
+import { rpcCapability } from './rpc/rpc.options.js';
 import { serverCapability } from './config/server.options.js';
 import { wsCapability } from './config/ws.options.js';
 import { streamsCapability } from './signed-streams/signed-streams.options.js';
@@ -27,6 +28,7 @@ export const CAPABILITIES = [
   jwtCapability,
   redisCapability,
   streamsCapability,
+  rpcCapability,
   loggingCapability,
 ] as const;
 
