@@ -80,6 +80,8 @@ export abstract class SessionSocket {
   private whisperBucket?: TokenBucket;
   /** Limits already logged at info for this session (bit per limit), so a client cannot flood the log. */
   private limitsLogged = 0;
+  /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
+  private closeController?: AbortController;
 
   constructor(
     readonly sid: string,
@@ -103,6 +105,15 @@ export abstract class SessionSocket {
     return this.phase === 'open';
   }
 
+  /** Fires when the session closes (aborted already if it has); for cancelling I/O done on its behalf. */
+  get signal(): AbortSignal {
+    if (!this.closeController) {
+      this.closeController = new AbortController();
+      if (this.phase === 'closed') this.closeController.abort();
+    }
+    return this.closeController.signal;
+  }
+
   /** Close the session with `{"type":"disconnect"}` and the catalogued close code. */
   disconnect(reason: DisconnectReason, reconnect?: boolean, frameAlreadySent = false): void {
     if (this.phase === 'closed') return;
@@ -114,6 +125,7 @@ export abstract class SessionSocket {
   /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
   terminate(): void {
     this.phase = 'closed';
+    this.closeController?.abort();
     this.ws.terminate();
   }
 
@@ -156,6 +168,7 @@ export abstract class SessionSocket {
   protected close(code: number, text: string): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
     this.ws.close(code, text);
@@ -238,6 +251,7 @@ export abstract class SessionSocket {
   private onSocketClosed(): void {
     if (this.phase !== 'closed') this.debug('socket closed by peer');
     this.phase = 'closed';
+    this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
     this.socketClosed();

@@ -106,6 +106,32 @@ describe('Session identification', () => {
     expect(session.isOpen).toBe(false);
   });
 
+  it('remembers a disconnect interest from the identification outcome or any later outcome, and never forgets it', () => {
+    const jwt = open();
+    expect(jwt.session.disconnectInterest).toBe(false);
+    jwt.channel.onSubscribe = () => ({ kind: 'rejected', reason: 'no', disconnectInterest: true });
+    jwt.ws.receive({ command: 'subscribe', identifier: idOf('Test') });
+    expect(jwt.session.disconnectInterest).toBe(true);
+    jwt.channel.onSubscribe = () => ({ kind: 'confirmed', disconnectInterest: false });
+    jwt.ws.receive({ command: 'subscribe', identifier: idOf('Test', { n: 2 }) });
+    expect(jwt.session.disconnectInterest).toBe(true);
+    const rpc = setup();
+    rpc.session.identified({ ...ACCEPTED, disconnectInterest: true });
+    expect(rpc.session.disconnectInterest).toBe(true);
+  });
+
+  it('aborts its signal when it closes, and hands out an aborted one afterwards', () => {
+    const { session } = open();
+    const signal = session.signal;
+    expect(session.signal).toBe(signal);
+    expect(signal.aborted).toBe(false);
+    session.disconnect('remote');
+    expect(signal.aborted).toBe(true);
+    const late = setup();
+    late.session.disconnect('idle_timeout');
+    expect(late.session.signal.aborted).toBe(true);
+  });
+
   it('exposes env and empty state through its context', () => {
     const { session } = open();
     expect(session.env).toBe(TEST_ENV);
