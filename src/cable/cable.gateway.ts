@@ -54,6 +54,9 @@ export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly
 /** For handshakes built outside a session (tests): a signal that never fires. */
 const NEVER_CLOSED = { signal: new AbortController().signal };
 
+/** Milliseconds terminated sockets get to report their close at the end of the drain. */
+const TERMINATE_GRACE_MS = 1000;
+
 /** Accepts sessions; reads the `server`, `ws` and `limits` slices. */
 @WebSocketGateway()
 export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -149,10 +152,17 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     this.logger.logAt('info', 'shutting down: disconnecting sessions', { sessions: sessions.length });
     for (const session of sessions) session.disconnect('server_restart', true);
     const deadline = Date.now() + this.server.shutdownTimeoutMs;
-    while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.untilNoSessions(deadline);
     const left = this.registry.all();
     if (left.length === 0) return;
     this.logger.logAt('info', 'shutdown timeout: terminating remaining sessions', { sessions: left.length });
     for (const session of left) session.terminate();
+    // why wait a little more: each terminated socket reports its close a tick later, and with it
+    // the session's close seam (its Disconnect call joins the queue the RPC module flushes next).
+    await this.untilNoSessions(Date.now() + TERMINATE_GRACE_MS);
+  }
+
+  private async untilNoSessions(deadline: number): Promise<void> {
+    while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -293,9 +293,12 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
     this.deps.publishWhisper(stream, encoded, this.sid);
   }
 
-  /** An `error` outcome (anycable: status ERROR): nothing is applied, the reason is logged. */
+  /**
+   * An `error` outcome (anycable: status ERROR, an exception in the Rails app): nothing is
+   * applied or sent, the reason is logged at warn. A handler that throws is a bug, logged at error.
+   */
   private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
-    this.deps.logger.logAt('error', `${command} failed`, { sid: this.sid, identifier, reason });
+    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, identifier, reason });
   }
 
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */

@@ -47,7 +47,7 @@ const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUE
 
 /** See file comment. */
 export class HttpRpcClient implements RpcClient {
-  readonly name = 'rpc-http';
+  readonly name = 'rpc:http';
   private readonly reachability: RpcReachability;
   private readonly policy: RpcCallPolicy;
   private readonly agent: http.Agent;

@@ -6,7 +6,7 @@
  * `Cookie` header down to the named cookies (anycable-go's cookie filter).
  * Everything else (tokens, other cookies) never leaves cablecar.
  */
-import type { ConnectionEnv } from '../connection/connection-state.js';
+import type { ConnectionEnv, StateMap } from '../connection/connection-state.js';
 import type { RpcEnv } from './rpc-messages.js';
 
 /** What the `rpc` slice adds to the connection's env. */
@@ -16,8 +16,7 @@ export interface RpcEnvSettings {
 }
 
 /**
- * Builds the request part of each call's `env` (`url`, `headers`); the caller
- * adds `cstate` / `istate`. The filtered headers are computed once per
+ * Builds each call's `env`. The filtered headers are computed once per
  * connection and remembered, so a session's commands do not re-parse its cookies.
  */
 export class RpcEnvBuilder {
@@ -26,9 +25,12 @@ export class RpcEnvBuilder {
 
   constructor(private readonly settings: RpcEnvSettings) {}
 
-  /** `{ url, headers }` for a connection; the same headers object on every call of that connection. */
-  requestEnv(env: ConnectionEnv): RpcEnv {
-    return { url: env.url, headers: this.headersOf(env) };
+  /** The `env` of a call for a connection (the same headers object on every call), with the state given. */
+  requestEnv(env: ConnectionEnv, cstate?: StateMap, istate?: Readonly<Record<string, string>>): RpcEnv {
+    const out: RpcEnv = { url: env.url, headers: this.headersOf(env) };
+    if (cstate) out.cstate = cstate as Record<string, string>;
+    if (istate) out.istate = istate as Record<string, string>;
+    return out;
   }
 
   private headersOf(env: ConnectionEnv): Record<string, string> {

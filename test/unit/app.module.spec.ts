@@ -20,12 +20,20 @@ async function contextFor(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('AppModule wiring', () => {
-  it('wires the hub, the $pubsub channel and no identification by default', async () => {
+  it("wires the hub, the $pubsub channel and, by default, RPC identification (anycable-go's localhost:50051)", async () => {
     const ctx = await contextFor([]);
     expect(ctx.get(Hub)).toBeInstanceOf(Hub);
     expect(ctx.get(ChannelDiscovery).router.localChannels()).toContain('$pubsub');
-    expect(ctx.get(IdentificationChain).describe()).toEqual([]);
+    expect(ctx.get(ChannelDiscovery).router.fallbackName).toBe('rpc');
+    expect(ctx.get(IdentificationChain).describe()).toEqual(['rpc']);
     expect(ctx.get(ConfigService).get('port')).toBe(8080);
+    await ctx.close();
+  });
+
+  it('has no identification at all with --norpc', async () => {
+    const ctx = await contextFor(['--norpc']);
+    expect(ctx.get(IdentificationChain).describe()).toEqual([]);
+    expect(ctx.get(ChannelDiscovery).router.fallbackName).toBe('none');
     await ctx.close();
   });
 

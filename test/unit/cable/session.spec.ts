@@ -177,7 +177,7 @@ describe('Session subscribe', () => {
     ws.receive({ command: 'subscribe', identifier: idOf('Test') });
     expect(ws.sent).toEqual([]);
     expect(session.subscribedIdentifiers()).toEqual([]);
-    expect(logged('error')[0]).toMatchObject({ msg: 'subscribe failed', reason: 'rpc status ERROR' });
+    expect(logged('warn')[0]).toMatchObject({ msg: 'subscribe failed', reason: 'rpc status ERROR' });
   });
 
   it('ignores a duplicate subscribe, also while the first one is in flight', async () => {
@@ -290,7 +290,7 @@ describe('Session perform outcomes', () => {
     ws.receive(message());
     expect(ws.sent).toEqual([]);
     expect(logged('debug').some((l) => l.msg === 'message ignored')).toBe(true);
-    expect(logged('error')[0]).toMatchObject({ msg: 'perform failed', reason: 'boom' });
+    expect(logged('warn')[0]).toMatchObject({ msg: 'perform failed', reason: 'boom' });
   });
 
   it('keeps the connection open when a handler throws, logging CABLE_ERR_COMMAND_FAILED', () => {

@@ -91,8 +91,8 @@ describe('resolveRpcSettings', () => {
     const { settings } = resolveRpcSettings(options({ proxyCookies: ['_session'], rpcHost: 'http://127.0.0.1:1/_anycable' }), { secret: '' });
     expect(settings.env).toEqual({ proxyCookies: ['_session'] });
     const client = createRpcClient(settings.client, new CapturingLog());
-    expect(client?.name).toBe('rpc-http');
-    expect(client?.readiness()).toEqual({ name: 'rpc-http', state: 'starting' });
+    expect(client?.name).toBe('rpc:http');
+    expect(client?.readiness()).toEqual({ name: 'rpc:http', state: 'starting' });
     await client?.stop();
   });
 });
