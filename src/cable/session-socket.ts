@@ -1,6 +1,6 @@
 /**
  * The socket half of a session: sending with the slow-client cut-off, closing,
- * reading frames in order while the session is busy (socket paused, bounded
+ * reading frames in order while the session is busy (socket paused once a frame waits, bounded
  * backlog), the command and whisper rate limits and the fragment bounds.
  * `Session` extends it with identification, subscriptions and state.
  * why a base class: the split keeps each file readable without a second object per connection.
@@ -67,7 +67,7 @@ export abstract class SessionSocket {
   protected phase: SessionPhase = 'identifying';
   /**
    * Frames read while identification or an async command runs; keeps per-session order.
-   * The socket is paused meanwhile, so only what `ws` had already read lands here.
+   * The socket is paused as soon as one frame waits, so only what `ws` had already read lands here.
    */
   private backlog: string[] = [];
   private backlogBytes = 0;
@@ -96,8 +96,8 @@ export abstract class SessionSocket {
     ws.on('error', (error) => this.debug('socket error', { error: error.message }));
     // Reads the same chunks as `ws`, headers only (see frame-guard.ts).
     rawSocket.on('data', (chunk: Buffer) => this.onRawData(chunk));
-    // Nothing is read until identification is done: a client cannot pile frames up meanwhile.
-    ws.pause();
+    // Reading goes on while identifying until a frame arrives (then it pauses, see onFrame): a client
+    // cannot pile frames up meanwhile, and one that leaves is noticed, so its RPC Connect is cancelled.
   }
 
   /** True once identified and until closed. */
@@ -295,6 +295,9 @@ export abstract class SessionSocket {
       return;
     }
     this.backlog.push(text);
+    // why pause only now, not as soon as the session is busy: until a frame waits, reading costs
+    // nothing, and it lets a close frame through, so a client that leaves mid-call cancels the call.
+    this.ws.pause();
   }
 
   private process(text: string): void {
@@ -307,9 +310,9 @@ export abstract class SessionSocket {
       return;
     }
     if (pending) {
+      // why: frames that arrive while this command is in flight wait (kept order), and the first one
+      // pauses reading (bounded memory; see onFrame).
       this.busy = true;
-      // why: no further frames are read while this command is in flight (bounded memory, kept order).
-      this.ws.pause();
       pending.then(
         () => this.release(),
         (error: Error) => {

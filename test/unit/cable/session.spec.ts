@@ -62,8 +62,9 @@ function open(limits: Partial<SessionLimits> = {}, extra: ChannelRegistration[] 
 describe('Session identification', () => {
   it('reads nothing until identified, then welcomes and handles the frames that waited, in order', () => {
     const { ws, session } = setup();
-    expect(ws.paused).toBe(true);
+    expect(ws.paused).toBe(false);
     ws.receive({ command: 'ping' });
+    expect(ws.paused).toBe(true);
     ws.receive({ command: 'subscribe', identifier: idOf('Test') });
     expect(ws.sent).toEqual([]);
     session.identified(ACCEPTED);
@@ -310,8 +311,9 @@ describe('Session perform outcomes', () => {
     let finish!: () => void;
     channel.onPerform = () => new Promise((resolve) => (finish = () => resolve({ kind: 'performed', transmissions: ['{"done":1}'] })));
     ws.receive(message());
-    expect(ws.paused).toBe(true);
+    expect(ws.paused).toBe(false);
     ws.receive({ command: 'ping' });
+    expect(ws.paused).toBe(true);
     finish();
     await flush();
     expect(ws.frames()).toEqual([{ done: 1 }, { type: 'pong' }]);
