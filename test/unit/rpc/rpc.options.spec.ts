@@ -2,7 +2,9 @@ import { validateSync } from 'class-validator';
 import { optionsOf } from '../../../src/config/option.decorator.js';
 import { deriveHttpRpcSecret } from '../../../src/rpc/http.rpc-client.js';
 import { createRpcClient } from '../../../src/rpc/rpc-client-factory.js';
-import { resolveRpcSettings, RpcOptions } from '../../../src/rpc/rpc.options.js';
+import { resolveRpcSettings, resolveRpcSlice, RpcOptions } from '../../../src/rpc/rpc.options.js';
+import { describeConfig } from '../../../src/config/describe-config.js';
+import { testConfig } from '../../support/modules.js';
 import { CapturingLog } from '../../support/rpc-test-kit.js';
 
 const options = (patch: Partial<RpcOptions> = {}): RpcOptions => Object.assign(new RpcOptions(), patch);
@@ -94,5 +96,27 @@ describe('resolveRpcSettings', () => {
     expect(client?.name).toBe('rpc:http');
     expect(client?.readiness()).toEqual({ name: 'rpc:http', state: 'starting' });
     await client?.stop();
+  });
+});
+
+describe('the rpc slice in the schema', () => {
+  const app = { secret: 's', noauth: false, public: false, derivedBroadcastKey: '' };
+
+  it('shows norpc as implied under public, and nothing implied otherwise', () => {
+    expect(resolveRpcSlice(options(), { app: { ...app, public: true, noauth: true } }).implied).toEqual({ norpc: true });
+    expect(resolveRpcSlice(options(), { app }).implied).toBeUndefined();
+    expect(resolveRpcSlice(options({ norpc: true }), { app: { ...app, public: true } }).implied).toBeUndefined();
+  });
+
+  it('is read from flags, env and TOML names, and --print-config redacts http_rpc_secret', () => {
+    const { config } = testConfig(['--rpc_host', 'http://rails/_anycable', '--disconnect_mode', 'never'], { ANYCABLE_HTTP_RPC_SECRET: 'rpc-token-value', ANYCABLE_PROXY_COOKIES: '_session,user' });
+    expect(config.settings.rpc.client).toMatchObject({ transport: 'http', http: { secret: 'rpc-token-value' } });
+    expect(config.settings.rpc.disconnect.mode).toBe('never');
+    expect(config.settings.rpc.env).toEqual({ proxyCookies: ['_session', 'user'] });
+    const printed = describeConfig(config);
+    expect(printed).toContain('rpc.secret = "[REDACTED]"');
+    expect(printed).toContain('rpc.host = "http://rails/_anycable"');
+    expect(printed).not.toContain('rpc-token-value');
+    expect(describeConfig(testConfig(['--public']).config)).toContain('norpc = true');
   });
 });
