@@ -10,11 +10,14 @@ import { HubModule } from './hub.module.js';
 import { LifecycleModule } from './lifecycle.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
+import { RpcModule } from './rpc/rpc.module.js';
 
 /**
  * Root module: the config module (each slice under its own token) plus one
  * module per capability. `extraImports` lets users add their own Nest modules;
- * `fallback` is a module exporting `CHANNEL_FALLBACK` (default: no RPC).
+ * `fallback` is a module exporting `CHANNEL_FALLBACK` (default: `RpcModule`, which
+ * provides the RPC fallback, or the no-RPC one under `norpc`; a custom fallback
+ * replaces it, RPC identification included).
  */
 @Module({})
 export class AppModule {
@@ -22,7 +25,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback: fallback ?? RpcModule }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }

@@ -28,7 +28,7 @@ export interface StartOptions {
   logger?: CableLogger;
   /** Extra Nest modules to load beside cablecar's (user extensions). */
   imports?: ModuleMetadata['imports'];
-  /** A module exporting `CHANNEL_FALLBACK` for channels no local channel handles (default: no RPC). */
+  /** A module exporting `CHANNEL_FALLBACK` for channels no local channel handles (default: `RpcModule`, RPC unless `norpc`). */
   fallback?: Type<unknown> | DynamicModule;
 }
 

@@ -14,6 +14,7 @@ import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig }
 import { loggingCapability } from './config/logging.options.js';
 import { natsCapability } from './config/nats.options.js';
 import { redisCapability } from './config/redis.options.js';
+import { rpcCapability } from './rpc/rpc.options.js';
 import { serverCapability } from './config/server.options.js';
 import { wsCapability } from './config/ws.options.js';
 import { streamsCapability } from './signed-streams/signed-streams.options.js';
@@ -29,6 +30,7 @@ export const CAPABILITIES = [
   redisCapability,
   natsCapability,
   streamsCapability,
+  rpcCapability,
   loggingCapability,
 ] as const;
 

@@ -24,6 +24,8 @@ export interface Handshake {
   readonly protocols: readonly string[];
   /** Client address. */
   readonly remoteAddress: string;
+  /** Fires when the connection closes while identifying (cancels an RPC Connect); created on first use. */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface Handshake {
  */
 export type IdentifyOutcome =
   /** Accept: `identifiers` is the JSON string of connection identifiers; `expiresAt` (ms) ends the session with `token_expired`. */
-  | ({ kind: 'accepted'; identifiers: string; expiresAt?: number; claims?: Readonly<Record<string, unknown>> } & Pick<ConnectionEffects, 'transmissions' | 'cstate'>)
+  | ({ kind: 'accepted'; identifiers: string; expiresAt?: number; claims?: Readonly<Record<string, unknown>> } & Pick<ConnectionEffects, 'transmissions' | 'cstate' | 'disconnectInterest'>)
   /** Refuse: the transmissions (or a disconnect frame of this reason) are sent, then the socket is closed. */
   | { kind: 'rejected'; reason: DisconnectReason; transmissions?: readonly string[]; detail?: string }
   /** This step does not apply (e.g. no token); try the next one. */

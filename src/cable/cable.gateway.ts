@@ -30,7 +30,7 @@ import { SessionRegistry } from '../hub/session-registry.js';
  * keeps (`headers`: the allow-list of lower-case names). Never throws on client
  * input (see request-url.ts).
  */
-export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly string[]): Handshake {
+export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly string[], closed: { readonly signal: AbortSignal } = NEVER_CLOSED): Handshake {
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const url = requestUrl(req.url, req.headers.host, secure);
   const href = url.toString();
@@ -44,8 +44,18 @@ export function handshakeOf(sid: string, req: IncomingMessage, headers: readonly
     query: url.searchParams,
     protocols: offered ? offered.split(',').map((p) => p.trim()).filter(Boolean) : [],
     remoteAddress,
+    // why a getter: the session creates its signal only when a step (RPC Connect) asks for it.
+    get signal() {
+      return closed.signal;
+    },
   };
 }
+
+/** For handshakes built outside a session (tests): a signal that never fires. */
+const NEVER_CLOSED = { signal: new AbortController().signal };
+
+/** Milliseconds terminated sockets get to report their close at the end of the drain. */
+const TERMINATE_GRACE_MS = 1000;
 
 /** Accepts sessions; reads the `server`, `ws` and `limits` slices. */
 @WebSocketGateway()
@@ -113,8 +123,8 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const requestId = req.headers['x-request-id'];
     const sid = this.registry.allocateSid(typeof requestId === 'string' ? requestId : undefined);
-    const handshake = handshakeOf(sid, req, this.server.headers);
-    const session = new Session(sid, ws, this.sessionDeps!, req.socket, handshake.env);
+    const handshake = handshakeOf(sid, req, this.server.headers, { get signal() { return session.signal; } });
+    const session: Session = new Session(sid, ws, this.sessionDeps!, req.socket, handshake.env);
     const { registry } = this;
     registry.add(session);
     this.identification.identify(handshake).then(
@@ -142,10 +152,17 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     this.logger.logAt('info', 'shutting down: disconnecting sessions', { sessions: sessions.length });
     for (const session of sessions) session.disconnect('server_restart', true);
     const deadline = Date.now() + this.server.shutdownTimeoutMs;
-    while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.untilNoSessions(deadline);
     const left = this.registry.all();
     if (left.length === 0) return;
     this.logger.logAt('info', 'shutdown timeout: terminating remaining sessions', { sessions: left.length });
     for (const session of left) session.terminate();
+    // why wait a little more: each terminated socket reports its close a tick later, and with it
+    // the session's close seam (its Disconnect call joins the queue the RPC module flushes next).
+    await this.untilNoSessions(Date.now() + TERMINATE_GRACE_MS);
+  }
+
+  private async untilNoSessions(deadline: number): Promise<void> {
+    while (this.registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }

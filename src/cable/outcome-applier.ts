@@ -21,6 +21,8 @@ export interface EffectTarget {
   send(frame: string): void;
   /** Close the connection as the outcome asks (see `DisconnectRequest`). */
   disconnectFor(request: DisconnectRequest): void;
+  /** Remember that the fallback wants to hear about this connection's close. */
+  markDisconnectInterest(): void;
 }
 
 /**
@@ -35,6 +37,7 @@ export function applyEffects(target: EffectTarget, identifier: string | undefine
     else if (effects.stoppedStreams) for (const stream of effects.stoppedStreams) target.stopStream(stream, identifier);
     if (effects.streams) for (const stream of effects.streams) target.startStream(stream, identifier);
   }
+  if (effects.disconnectInterest) target.markDisconnectInterest();
   if (effects.cstate || effects.istate) target.patchState(effects.cstate, identifier, effects.istate);
   if (effects.transmissions) for (const frame of effects.transmissions) target.send(frame);
   else if (defaultFrame !== undefined) target.send(defaultFrame);

@@ -1,6 +1,6 @@
 /**
  * The socket half of a session: sending with the slow-client cut-off, closing,
- * reading frames in order while the session is busy (socket paused, bounded
+ * reading frames in order while the session is busy (socket paused once a frame waits, bounded
  * backlog), the command and whisper rate limits and the fragment bounds.
  * `Session` extends it with identification, subscriptions and state.
  * why a base class: the split keeps each file readable without a second object per connection.
@@ -67,7 +67,7 @@ export abstract class SessionSocket {
   protected phase: SessionPhase = 'identifying';
   /**
    * Frames read while identification or an async command runs; keeps per-session order.
-   * The socket is paused meanwhile, so only what `ws` had already read lands here.
+   * The socket is paused as soon as one frame waits, so only what `ws` had already read lands here.
    */
   private backlog: string[] = [];
   private backlogBytes = 0;
@@ -80,6 +80,8 @@ export abstract class SessionSocket {
   private whisperBucket?: TokenBucket;
   /** Limits already logged at info for this session (bit per limit), so a client cannot flood the log. */
   private limitsLogged = 0;
+  /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
+  private closeController?: AbortController;
 
   constructor(
     readonly sid: string,
@@ -94,13 +96,22 @@ export abstract class SessionSocket {
     ws.on('error', (error) => this.debug('socket error', { error: error.message }));
     // Reads the same chunks as `ws`, headers only (see frame-guard.ts).
     rawSocket.on('data', (chunk: Buffer) => this.onRawData(chunk));
-    // Nothing is read until identification is done: a client cannot pile frames up meanwhile.
-    ws.pause();
+    // Reading goes on while identifying until a frame arrives (then it pauses, see onFrame): a client
+    // cannot pile frames up meanwhile, and one that leaves is noticed, so its RPC Connect is cancelled.
   }
 
   /** True once identified and until closed. */
   get isOpen(): boolean {
     return this.phase === 'open';
+  }
+
+  /** Fires when the session closes (aborted already if it has); for cancelling I/O done on its behalf. */
+  get signal(): AbortSignal {
+    if (!this.closeController) {
+      this.closeController = new AbortController();
+      if (this.phase === 'closed') this.closeController.abort();
+    }
+    return this.closeController.signal;
   }
 
   /** Close the session with `{"type":"disconnect"}` and the catalogued close code. */
@@ -114,6 +125,7 @@ export abstract class SessionSocket {
   /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
   terminate(): void {
     this.phase = 'closed';
+    this.closeController?.abort();
     this.ws.terminate();
   }
 
@@ -156,6 +168,7 @@ export abstract class SessionSocket {
   protected close(code: number, text: string): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
     this.ws.close(code, text);
@@ -238,6 +251,7 @@ export abstract class SessionSocket {
   private onSocketClosed(): void {
     if (this.phase !== 'closed') this.debug('socket closed by peer');
     this.phase = 'closed';
+    this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
     this.socketClosed();
@@ -281,6 +295,9 @@ export abstract class SessionSocket {
       return;
     }
     this.backlog.push(text);
+    // why pause only now, not as soon as the session is busy: until a frame waits, reading costs
+    // nothing, and it lets a close frame through, so a client that leaves mid-call cancels the call.
+    this.ws.pause();
   }
 
   private process(text: string): void {
@@ -293,9 +310,9 @@ export abstract class SessionSocket {
       return;
     }
     if (pending) {
+      // why: frames that arrive while this command is in flight wait (kept order), and the first one
+      // pauses reading (bounded memory; see onFrame).
       this.busy = true;
-      // why: no further frames are read while this command is in flight (bounded memory, kept order).
-      this.ws.pause();
       pending.then(
         () => this.release(),
         (error: Error) => {

@@ -37,6 +37,8 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   private connectionState: StateMap = EMPTY_STATE;
   /** Set once identification accepted the connection; only such connections get the close seam. */
   private accepted = false;
+  /** See `ConnectionContext.disconnectInterest`. */
+  private interested = false;
   private readonly subscriptions = new Map<string, Subscription>();
   /** Identifiers with a subscribe in flight (duplicates are ignored); created on first use. */
   private subscribing?: Set<string>;
@@ -59,6 +61,11 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   /** State of one subscription (`istate`), read-only. */
   istate(identifier: string): StateMap {
     return this.subscriptions.get(identifier)?.istate ?? EMPTY_STATE;
+  }
+
+  /** Whether an outcome asked for the fallback's `disconnect` at close (read by the fallback). */
+  get disconnectInterest(): boolean {
+    return this.interested;
   }
 
   /** Identifiers of the current subscriptions, for tests and introspection. */
@@ -113,6 +120,10 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
     this.connectionState = patchState(this.connectionState, cstate);
     const subscription = identifier === undefined ? undefined : this.subscriptions.get(identifier);
     if (subscription) subscription.istate = patchState(subscription.istate, istate);
+  }
+
+  markDisconnectInterest(): void {
+    this.interested = true;
   }
 
   disconnectFor(request: DisconnectRequest): void {
@@ -282,9 +293,12 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
     this.deps.publishWhisper(stream, encoded, this.sid);
   }
 
-  /** An `error` outcome (anycable: status ERROR): nothing is applied, the reason is logged. */
+  /**
+   * An `error` outcome (anycable: status ERROR, an exception in the Rails app): nothing is
+   * applied or sent, the reason is logged at warn. A handler that throws is a bug, logged at error.
+   */
   private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
-    this.deps.logger.logAt('error', `${command} failed`, { sid: this.sid, identifier, reason });
+    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, identifier, reason });
   }
 
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */

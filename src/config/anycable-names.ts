@@ -15,11 +15,8 @@ export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
   'disable_telemetry', 'memory_metrics', 'stats_refresh_interval', 'hub_gopool_size', 'netpoll_enabled',
   // WebSocket and pings
   'ws_write_timeout', 'enable_ws_compression', 'read_buffer_size', 'write_buffer_size', 'pong_timeout', 'enable_native_pings',
-  // RPC
-  'rpc_concurrency', 'rpc_enable_tls', 'rpc_tls_verify', 'rpc_tls_root_ca', 'rpc_max_call_recv_size', 'rpc_max_call_send_size',
-  'rpc_impl', 'rpc_request_timeout', 'rpc_command_timeout', 'http_rpc_secret', 'http_rpc_timeout', 'norpc', 'proxy-cookies',
-  // disconnects
-  'disconnect_mode', 'disconnect_rate', 'disconnect_backlog_size', 'disconnect_timeout', 'disable_disconnect',
+  // RPC (rpc_host, rpc_* and the disconnect options are read by the rpc slice)
+  'rpc_impl', 'disconnect_timeout', 'disable_disconnect',
   // broadcasting, pub/sub, broker
   'broker', 'redis_keepalive_interval', 'redis_disable_cache', 'redisx_read_block_milliseconds', 'http_broadcast_port', 'http_broadcast_cors',
   'history_limit', 'history_ttl', 'sessions_ttl', 'presence_ttl', 'streams_presence',
@@ -36,7 +33,7 @@ export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
  * Options read by both anycable-go and the Rails side (anycable-rb / anycable-rails
  * config.rb), that cablecar does not implement (yet).
  */
-export const SHARED_WITH_RAILS_OPTIONS: readonly string[] = ['rpc_host'];
+export const SHARED_WITH_RAILS_OPTIONS: readonly string[] = [];
 
 /**
  * Options only the Rails side reads (anycable-rb lib/anycable/config.rb,

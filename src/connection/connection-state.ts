@@ -47,11 +47,23 @@ export interface ConnectionContext {
   istate(identifier: string): StateMap;
   /** Verified JWT claims when a JWT identified the connection (for channels that authorize from claims). */
   readonly claims?: Readonly<Record<string, unknown>>;
+  /**
+   * Fires when the connection closes, so I/O started for it (an RPC call) is
+   * cancelled; created on first use, so connections that never ask cost nothing.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Whether some outcome asked to hear about this connection's close
+   * (`disconnectInterest`, anycable `DisconnectInterest`); RPC's
+   * `disconnect_mode=auto` calls Disconnect only for such connections.
+   */
+  readonly disconnectInterest: boolean;
 }
 
 /**
  * Copy what the connection keeps from the upgrade request, once: the URL, the
- * headers named in `allowList` (lower-case names) and the client address. Only
+ * headers named in `allowList` (lower-case names) and the client address
+ * (an IPv4-mapped IPv6 address as plain IPv4). Only
  * these strings are retained, never the request or its header object.
  */
 export function connectionEnv(url: string, headers: IncomingHttpHeaders, allowList: readonly string[], remoteAddress: string | undefined): ConnectionEnv {
@@ -63,8 +75,13 @@ export function connectionEnv(url: string, headers: IncomingHttpHeaders, allowLi
     const text = Array.isArray(value) ? value.join('; ') : value;
     if (text) kept[name] = text;
   }
-  if (remoteAddress) kept[REMOTE_ADDR_HEADER] = remoteAddress;
+  if (remoteAddress) kept[REMOTE_ADDR_HEADER] = plainAddress(remoteAddress);
   return Object.freeze({ url, headers: Object.freeze(kept) });
+}
+
+/** An IPv4 client on a dual-stack socket reads `::ffff:1.2.3.4`; anycable-go reports `1.2.3.4`. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 /** Apply `patch` to `current`: a new frozen map, or `current` itself when the patch is empty. */

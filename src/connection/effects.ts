@@ -22,6 +22,11 @@ export interface ConnectionEffects {
   readonly cstate?: StatePatch;
   /** Close the connection, last, after the transmissions. */
   readonly disconnect?: DisconnectRequest;
+  /**
+   * The fallback wants its `disconnect` call when this connection closes
+   * (anycable node/node.go `markDisconnectable`); once set it stays set.
+   */
+  readonly disconnectInterest?: boolean;
 }
 
 /** Effects on the subscription a command was about (subscribe and perform outcomes). */

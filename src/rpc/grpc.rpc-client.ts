@@ -41,7 +41,7 @@ type UnaryMethod = (request: unknown, metadata: grpc.Metadata, options: grpc.Cal
 
 /** See file comment. */
 export class GrpcRpcClient implements RpcClient {
-  readonly name = 'rpc-grpc';
+  readonly name = 'rpc:grpc';
   private readonly reachability: RpcReachability;
   private readonly policy: RpcCallPolicy;
   private clients: grpc.Client[] = [];

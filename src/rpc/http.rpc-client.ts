@@ -8,9 +8,9 @@
  * is UNAVAILABLE (retried); a TLS error is UNAUTHENTICATED. A circuit breaker
  * guards every request.
  */
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { deriveSecret } from '../config/app.options.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerSettings } from './circuit-breaker.js';
 import { decodeResponse, encodeRequest } from './http-rpc-json.js';
 import { RpcCallPolicy, type RpcPolicySettings } from './rpc-call-policy.js';
@@ -37,7 +37,7 @@ export interface HttpRpcClientSettings {
 
 /** Hex HMAC-SHA256 of `rpc-cable` keyed by the application secret (anycable's derived HTTP RPC token). */
 export function deriveHttpRpcSecret(secret: string): string {
-  return createHmac('sha256', secret).update('rpc-cable').digest('hex');
+  return deriveSecret(secret, 'rpc-cable');
 }
 
 /** Header prefix of call metadata (Ruby reads it as `HTTP_X_ANYCABLE_META_*`). */
@@ -47,7 +47,7 @@ const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUE
 
 /** See file comment. */
 export class HttpRpcClient implements RpcClient {
-  readonly name = 'rpc-http';
+  readonly name = 'rpc:http';
   private readonly reachability: RpcReachability;
   private readonly policy: RpcCallPolicy;
   private readonly agent: http.Agent;

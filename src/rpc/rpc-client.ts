@@ -5,6 +5,7 @@
  * problems: every call ends in an `RpcOutcome` value (anycable rpc/rpc.go
  * returns `(reply, err)` the same way).
  */
+import type { EdgeReadiness, IoEdge } from '../lifecycle/io-edge.js';
 import type { RpcMethod, RpcRequests, RpcResponses } from './rpc-messages.js';
 
 /**
@@ -52,16 +53,12 @@ export interface RpcCallMeta {
   signal?: AbortSignal;
 }
 
-/** Readiness of an I/O edge, as health and shutdown see every edge alike. */
-export interface RpcReadiness {
-  name: string;
-  state: 'up' | 'down' | 'starting';
-  detail?: string;
-}
+/** Readiness of the RPC client, as health and shutdown see every edge alike. */
+export type RpcReadiness = EdgeReadiness;
 
-/** What the rest of cablecar sees of the RPC transport. */
-export interface RpcClient {
-  /** Short name for logs and readiness (`rpc-grpc`, `rpc-http`). */
+/** What the rest of cablecar sees of the RPC transport: an I/O edge with three calls. */
+export interface RpcClient extends IoEdge {
+  /** Short name for logs and readiness (`rpc:grpc`, `rpc:http`). */
   readonly name: string;
   /** Open channels; never fails because the server is down (that is reported through readiness). */
   start(): Promise<void>;

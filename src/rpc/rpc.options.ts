@@ -4,10 +4,12 @@
  * `disconnectorCLIFlags`; rpc/config.go), declared with `@Option` and
  * class-validator rules, plus `resolveRpcSettings`, which turns the values
  * into what the RPC clients, the env builder and the disconnect queue take.
- * Not yet part of the loaded schema: it joins when the config is split into
- * per-capability slices.
+ * `rpcCapability` makes it the `rpc` slice of the one schema. The `headers`
+ * allow-list belongs to the `server` slice (each connection's env is built from
+ * it at upgrade); this slice keeps only the cookie filter applied on top of it.
  */
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Min } from 'class-validator';
+import { defineCapability, type Resolved, type SharedSettings } from '../config/capability.js';
 import { Option } from '../config/option.decorator.js';
 import { DEFAULT_BREAKER_SETTINGS } from './circuit-breaker.js';
 import type { DisconnectQueueSettings } from './disconnect-queue.js';
@@ -16,6 +18,7 @@ import { deriveHttpRpcSecret, type HttpRpcClientSettings } from './http.rpc-clie
 import type { RpcEnvSettings } from './rpc-env.js';
 import { parseRpcHost } from './rpc-host.js';
 import { readRootCa, type RpcTlsSettings } from './rpc-tls.js';
+import { RPC_SETTINGS } from './rpc.tokens.js';
 
 /** When a closed session gets a Disconnect call (anycable node/node.go). */
 export const DISCONNECT_MODES = ['auto', 'always', 'never'] as const;
@@ -72,11 +75,7 @@ export class RpcOptions {
   @IsInt() @Min(0)
   httpRpcTimeout = 0;
 
-  @Option({ kind: 'list', toml: 'rpc.proxy_headers', description: 'Request headers forwarded to RPC in env.headers, comma-separated (REMOTE_ADDR is always added).' })
-  @IsString({ each: true }) @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { each: true, message: 'headers must be header names' })
-  headers: string[] = ['cookie'];
-
-  @Option({ kind: 'list', name: 'proxy-cookies', toml: 'rpc.proxy_cookies', description: 'Cookie names kept in the forwarded Cookie header, comma-separated (empty = all).' })
+  @Option({ kind: 'list', name: 'proxy-cookies', toml: 'rpc.proxy_cookies', description: 'Cookie names kept in the Cookie header sent to RPC, comma-separated (empty = all); anycable-go\'s cookie filter.' })
   @IsString({ each: true })
   proxyCookies: string[] = [];
 
@@ -125,7 +124,7 @@ const RECV_SIZE_DEFAULT = 4 * 1024 * 1024;
 /** Resolve validated options into settings; `problems` name the option at fault. */
 export function resolveRpcSettings(options: Readonly<RpcOptions>, deps: RpcResolveDeps): { settings: RpcSettings; problems: string[] } {
   const problems: string[] = [];
-  const env: RpcEnvSettings = { headers: options.headers.map((h) => h.toLowerCase()), proxyCookies: [...options.proxyCookies] };
+  const env: RpcEnvSettings = { proxyCookies: [...options.proxyCookies] };
   const disconnect = { mode: options.disconnectMode, queue: { rate: options.disconnectRate, backlogSize: options.disconnectBacklogSize } };
   const off = (reason: string) => ({ settings: { client: { transport: 'none', reason } as const, env, disconnect, summary: `RPC disabled (${reason})` }, problems });
   if (options.norpc) return off('norpc');
@@ -172,3 +171,12 @@ export function resolveRpcSettings(options: Readonly<RpcOptions>, deps: RpcResol
   const summary = `RPC enabled: grpc ${grpc.targets.join(',')} (concurrency ${policy.concurrency}, tls ${tls.enabled ? 'on' : 'off'})`;
   return { settings: { client: { transport: 'grpc', grpc }, env, disconnect, summary }, problems };
 }
+
+/** The `rpc` slice: `public` implies `norpc` (shown by `--print-config`), the HTTP RPC token falls back to `secret`. */
+export function resolveRpcSlice(options: Readonly<RpcOptions>, shared: Pick<SharedSettings, 'app'>): Resolved<RpcSettings, RpcOptions> {
+  const { settings, problems } = resolveRpcSettings(options, { secret: shared.app.secret, public: shared.app.public });
+  return { settings, problems, warnings: [], ...(shared.app.public && !options.norpc ? { implied: { norpc: true } } : {}) };
+}
+
+/** The `rpc` capability, provided as `RPC_SETTINGS`. */
+export const rpcCapability = defineCapability({ name: 'rpc', options: RpcOptions, token: RPC_SETTINGS, resolve: resolveRpcSlice });

@@ -46,7 +46,7 @@ describe('node dist/main.js', () => {
   });
 
   it('warns at start about unknown ANYCABLE_* variables, before listening, and still starts', async () => {
-    const env = { PATH: process.env.PATH ?? '', ANYCABLE_PORTT: '1', ANYCABLE_RPC_HOST: 'localhost:50051', ANYCABLE_HTTP_BROADCAST_URL: 'http://rails/_broadcast' };
+    const env = { PATH: process.env.PATH ?? '', ANYCABLE_PORTT: '1', ANYCABLE_PRESETS: 'fly', ANYCABLE_HTTP_BROADCAST_URL: 'http://rails/_broadcast' };
     const child = spawn(process.execPath, [main, '--public', '--host', '127.0.0.1', '--port', '0', '--ignore-config-path'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -57,7 +57,7 @@ describe('node dist/main.js', () => {
       const listening = out.indexOf('cablecar listening');
       for (const warning of [
         'ANYCABLE_PORTT is not a cablecar option; did you mean ANYCABLE_PORT?',
-        'ANYCABLE_RPC_HOST is an anycable-go option cablecar does not support yet',
+        'ANYCABLE_PRESETS is an anycable-go option cablecar does not support yet',
         'ANYCABLE_HTTP_BROADCAST_URL is read by the Rails side (anycable-rails), ignored here',
       ]) {
         expect(out).toContain(warning);

@@ -2,11 +2,10 @@
  * Signed streams end to end: the real app on port 0, names signed by Ruby's
  * ActiveSupport (test/fixtures/signed-streams), raw `ws` clients for protocol
  * edges, `@rails/actioncable` and `@anycable/core` for the happy paths, and a
- * counting fake RPC server proving the signed path never calls Rails.
+ * counting fake RPC server (HTTP RPC on) proving the signed path never calls
+ * Rails: only the `message` commands a Turbo subscription hands on reach it.
  */
 import WebSocket from 'ws';
-import { CAPABILITIES } from '../../src/capabilities.js';
-import { schemaOptions } from '../../src/config/config-schema.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { FakeRpcServer } from '../support/fake-rpc-server.js';
 import { RawClient, waitFor, type Frame } from '../support/raw-client.js';
@@ -30,12 +29,6 @@ const pubsubSignedId = (signed: string) => JSON.stringify({ channel: '$pubsub', 
 const railsJsonString = (html: string): string =>
   JSON.stringify(html).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-/**
- * `--rpc_host` once the RPC fallback exists (then the fake receives whatever the
- * server would send); today the flag is unknown, the app runs without RPC and
- * the fake must still see zero calls.
- */
-const rpcFlags = (rpc: FakeRpcServer): string[] => (schemaOptions(CAPABILITIES).some((d) => d.name === 'rpc_host') ? ['--rpc_host', rpc.url] : []);
 
 /** Post a broadcast and expect 201. */
 async function broadcast(app: TestApp, stream: string, data: string): Promise<void> {
@@ -72,7 +65,7 @@ describe('Signed streams e2e', () => {
       '--turbo_streams_secret', KEYS.turbo,
       '--cable_ready',
       '--cable_ready_secret', KEYS.cable_ready,
-      ...rpcFlags(rpc),
+      '--rpc_host', rpc.url,
     ]);
   });
   afterAll(async () => {
@@ -127,12 +120,13 @@ describe('Signed streams e2e', () => {
       await expectNothingBefore(client, app, streamOf('turbo-simple'), (f) => f.identifier === identifier);
     });
 
-    it('hands message commands to the fallback (no RPC configured: ignored, logged at debug)', async () => {
+    it('hands message commands to the fallback: a Command RPC with the data (anycable router/router.go)', async () => {
       const client = await connect();
       const identifier = turboId(fixtureCase('turbo-simple').signed);
       await client.subscribe(identifier);
       client.send({ command: 'message', identifier, data: JSON.stringify({ action: 'speak' }) });
-      await waitFor(() => app.logs.find((l) => l.includes('message ignored') && l.includes('RPC fallback disabled')), 3000, 'the fallback log line');
+      const call = await waitFor(() => rpc.calls.find((c) => c.method === 'command'), 3000, 'the forwarded message');
+      expect(call.body).toMatchObject({ command: 'message', identifier, data: '{"action":"speak"}', connection_identifiers: JSON.stringify({ sid: client.sid }) });
     });
   });
 
@@ -273,9 +267,8 @@ describe('Signed streams e2e', () => {
     });
   });
 
-  it('made zero RPC calls on the signed path', () => {
-    expect(rpc.count('command')).toBe(0);
-    expect(rpc.count()).toBe(0);
+  it('made zero RPC calls on the signed path (no Connect, no subscribe, no Disconnect): only the forwarded message', () => {
+    expect(rpc.calls.map((c) => `${c.method} ${(c.body as { command?: string }).command ?? ''}`)).toEqual(['command message']);
   });
 });
 

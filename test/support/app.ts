@@ -11,13 +11,26 @@ export interface TestApp extends RunningCable {
 }
 
 /**
+ * Whether a test asked for RPC: it names an RPC server (`--rpc_host`,
+ * `ANYCABLE_RPC_HOST`) or sets `--norpc` itself.
+ */
+function asksForRpc(flags: readonly string[], env: Readonly<Record<string, string>>): boolean {
+  return flags.some((flag) => /^--(rpc_host|norpc)\b/.test(flag)) || 'ANYCABLE_RPC_HOST' in env || 'ANYCABLE_NORPC' in env;
+}
+
+/**
  * Start cablecar with CLI-style flags (e.g. `['--public']`). Host is 127.0.0.1,
  * port 0, no config file is read; logs are captured in memory (debug level).
  * `options` adds Nest modules (test channels) or a fallback module.
+ *
+ * RPC is on by default in cablecar (anycable-go's `localhost:50051`), but a test
+ * runs with `--norpc` unless it asks for RPC (`--rpc_host ...`, or `--norpc`
+ * given explicitly): otherwise every connection without a token would try a
+ * Rails app that is not there, and wait out the retry budget before closing.
  */
 export async function startApp(flags: string[] = [], env: Record<string, string> = {}, options: Pick<StartOptions, 'imports' | 'fallback'> = {}): Promise<TestApp> {
   const outcome = loadCableConfig({
-    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...httpOnlyUnlessSet(flags, env), ...flags],
+    argv: ['--host', '127.0.0.1', '--port', '0', '--ignore-config-path', ...httpOnlyUnlessSet(flags, env), ...(asksForRpc(flags, env) ? [] : ['--norpc']), ...flags],
     env,
     // why no temp directory: with --ignore-config-path loadConfig never reads cwd (no anycable.toml lookup).
     cwd: process.cwd(),

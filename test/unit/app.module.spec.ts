@@ -10,6 +10,7 @@ import { ChannelDiscovery } from '../../src/channels/channel-discovery.js';
 import * as configTokens from '../../src/config/config.tokens.js';
 import { APP_SETTINGS, LIMITS_SETTINGS, LOGGING_SETTINGS, NATS_SETTINGS, REDIS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../../src/config/config.tokens.js';
 import { Hub } from '../../src/hub/hub.js';
+import { RPC_SETTINGS } from '../../src/rpc/rpc.tokens.js';
 import { STREAMS_SETTINGS } from '../../src/signed-streams/signed-streams.tokens.js';
 import { quietLogger, testConfig } from '../support/modules.js';
 
@@ -19,12 +20,20 @@ async function contextFor(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('AppModule wiring', () => {
-  it('wires the hub, the $pubsub channel and no identification by default', async () => {
+  it("wires the hub, the $pubsub channel and, by default, RPC identification (anycable-go's localhost:50051)", async () => {
     const ctx = await contextFor([]);
     expect(ctx.get(Hub)).toBeInstanceOf(Hub);
     expect(ctx.get(ChannelDiscovery).router.localChannels()).toContain('$pubsub');
-    expect(ctx.get(IdentificationChain).describe()).toEqual([]);
+    expect(ctx.get(ChannelDiscovery).router.fallbackName).toBe('rpc');
+    expect(ctx.get(IdentificationChain).describe()).toEqual(['rpc']);
     expect(ctx.get(ConfigService).get('port')).toBe(8080);
+    await ctx.close();
+  });
+
+  it('has no identification at all with --norpc', async () => {
+    const ctx = await contextFor(['--norpc']);
+    expect(ctx.get(IdentificationChain).describe()).toEqual([]);
+    expect(ctx.get(ChannelDiscovery).router.fallbackName).toBe('none');
     await ctx.close();
   });
 
@@ -37,7 +46,7 @@ describe('AppModule wiring', () => {
   it('provides each slice, frozen, under its own token and no whole-config token', async () => {
     const { config } = testConfig(['--port', '9001']);
     const ctx = await contextFor(['--port', '9001']);
-    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, logging: LOGGING_SETTINGS };
+    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, rpc: RPC_SETTINGS, logging: LOGGING_SETTINGS };
     expect(Object.keys(tokens).sort()).toEqual(CAPABILITIES.map((c) => c.name).sort());
     for (const [name, token] of Object.entries(tokens)) {
       const slice = ctx.get(token);

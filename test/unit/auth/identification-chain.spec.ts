@@ -1,8 +1,8 @@
 import { IdentificationChain } from '../../../src/auth/identification-chain.js';
 import type { ConnectionIdentifier, Handshake, IdentifyOutcome } from '../../../src/auth/identification.js';
-import { TEST_ENV } from '../../support/contexts.js';
+import { testHandshake } from '../../support/contexts.js';
 
-const handshake: Handshake = { sid: 's1', url: 'http://localhost/cable', headers: {}, env: TEST_ENV, query: new URLSearchParams(), protocols: [], remoteAddress: '127.0.0.1' };
+const handshake: Handshake = testHandshake();
 
 /** A step that returns `outcome` (or throws it when it is an Error) and counts its calls. */
 function step(name: string, outcome: IdentifyOutcome | Error | Promise<IdentifyOutcome>): ConnectionIdentifier & { calls: number } {

@@ -5,19 +5,17 @@ import { JwtVerifier } from '../../../src/auth/jwt/jwt.verifier.js';
 import { MemoryReplayStore } from '../../../src/auth/jwt/memory.replay-store.js';
 import type { ReplayStore } from '../../../src/auth/jwt/replay-store.js';
 import { extractToken } from '../../../src/auth/jwt/token-extractor.js';
-import { TEST_ENV } from '../../support/contexts.js';
+import { testHandshake } from '../../support/contexts.js';
 import { fixtures, vector } from './jwt-fixtures.js';
 
 function handshake(parts: { headers?: Record<string, string | string[]>; protocols?: string[]; query?: string } = {}): Handshake {
-  return {
+  return testHandshake({
     sid: 'sid-1',
     url: `http://localhost/cable?${parts.query ?? ''}`,
     headers: parts.headers ?? {},
     query: new URLSearchParams(parts.query ?? ''),
     protocols: parts.protocols ?? ['actioncable-v1-json'],
-    remoteAddress: '127.0.0.1',
-    env: TEST_ENV,
-  };
+  });
 }
 
 /** The I/O-edge half of a replay-store double (the identifier only claims). */

@@ -20,7 +20,7 @@ describe('CableModule wiring at bootstrap', () => {
   it('takes the routing table at bootstrap and reports channels and fallback', async () => {
     const { ctx, lines } = await contextFor(['--turbo_streams', '--turbo_streams_secret', 't']);
     expect(ctx.get(CableGateway)).toBeInstanceOf(CableGateway);
-    expect(lines.find((l) => l.msg === 'cable gateway ready')).toMatchObject({ channels: '$pubsub,Turbo::StreamsChannel', fallback: 'none' });
+    expect(lines.find((l) => l.msg === 'cable gateway ready')).toMatchObject({ channels: '$pubsub,Turbo::StreamsChannel', fallback: 'rpc' });
     await ctx.close();
   });
 

@@ -12,6 +12,7 @@ function recorder(): EffectTarget & { log: string[] } {
     patchState: (cstate, id, istate) => log.push(`state ${JSON.stringify(cstate ?? null)} ${id} ${JSON.stringify(istate ?? null)}`),
     send: (frame) => log.push(`send ${frame}`),
     disconnectFor: (request) => log.push(`disconnect ${JSON.stringify(request)}`),
+    markDisconnectInterest: () => log.push('interest'),
   };
 }
 
@@ -51,6 +52,15 @@ describe('applyEffects', () => {
     const replaced = recorder();
     applyEffects(replaced, 'id', { transmissions: [] }, 'confirm');
     expect(replaced.log).toEqual([]);
+  });
+
+  it('marks the disconnect interest before anything else is applied, and only when asked', () => {
+    const target = recorder();
+    applyEffects(target, 'id', { disconnectInterest: true, cstate: { c: '1' } });
+    expect(target.log).toEqual(['interest', 'state {"c":"1"} id null']);
+    const no = recorder();
+    applyEffects(no, 'id', { disconnectInterest: false });
+    expect(no.log).toEqual([]);
   });
 
   it('does nothing for an empty outcome', () => {

@@ -62,8 +62,9 @@ function open(limits: Partial<SessionLimits> = {}, extra: ChannelRegistration[] 
 describe('Session identification', () => {
   it('reads nothing until identified, then welcomes and handles the frames that waited, in order', () => {
     const { ws, session } = setup();
-    expect(ws.paused).toBe(true);
+    expect(ws.paused).toBe(false);
     ws.receive({ command: 'ping' });
+    expect(ws.paused).toBe(true);
     ws.receive({ command: 'subscribe', identifier: idOf('Test') });
     expect(ws.sent).toEqual([]);
     session.identified(ACCEPTED);
@@ -104,6 +105,32 @@ describe('Session identification', () => {
     session.identified(ACCEPTED);
     expect(ws.frames()).toEqual([{ type: 'disconnect', reason: 'idle_timeout', reconnect: false }]);
     expect(session.isOpen).toBe(false);
+  });
+
+  it('remembers a disconnect interest from the identification outcome or any later outcome, and never forgets it', () => {
+    const jwt = open();
+    expect(jwt.session.disconnectInterest).toBe(false);
+    jwt.channel.onSubscribe = () => ({ kind: 'rejected', reason: 'no', disconnectInterest: true });
+    jwt.ws.receive({ command: 'subscribe', identifier: idOf('Test') });
+    expect(jwt.session.disconnectInterest).toBe(true);
+    jwt.channel.onSubscribe = () => ({ kind: 'confirmed', disconnectInterest: false });
+    jwt.ws.receive({ command: 'subscribe', identifier: idOf('Test', { n: 2 }) });
+    expect(jwt.session.disconnectInterest).toBe(true);
+    const rpc = setup();
+    rpc.session.identified({ ...ACCEPTED, disconnectInterest: true });
+    expect(rpc.session.disconnectInterest).toBe(true);
+  });
+
+  it('aborts its signal when it closes, and hands out an aborted one afterwards', () => {
+    const { session } = open();
+    const signal = session.signal;
+    expect(session.signal).toBe(signal);
+    expect(signal.aborted).toBe(false);
+    session.disconnect('remote');
+    expect(signal.aborted).toBe(true);
+    const late = setup();
+    late.session.disconnect('idle_timeout');
+    expect(late.session.signal.aborted).toBe(true);
   });
 
   it('exposes env and empty state through its context', () => {
@@ -151,7 +178,7 @@ describe('Session subscribe', () => {
     ws.receive({ command: 'subscribe', identifier: idOf('Test') });
     expect(ws.sent).toEqual([]);
     expect(session.subscribedIdentifiers()).toEqual([]);
-    expect(logged('error')[0]).toMatchObject({ msg: 'subscribe failed', reason: 'rpc status ERROR' });
+    expect(logged('warn')[0]).toMatchObject({ msg: 'subscribe failed', reason: 'rpc status ERROR' });
   });
 
   it('ignores a duplicate subscribe, also while the first one is in flight', async () => {
@@ -264,7 +291,7 @@ describe('Session perform outcomes', () => {
     ws.receive(message());
     expect(ws.sent).toEqual([]);
     expect(logged('debug').some((l) => l.msg === 'message ignored')).toBe(true);
-    expect(logged('error')[0]).toMatchObject({ msg: 'perform failed', reason: 'boom' });
+    expect(logged('warn')[0]).toMatchObject({ msg: 'perform failed', reason: 'boom' });
   });
 
   it('keeps the connection open when a handler throws, logging CABLE_ERR_COMMAND_FAILED', () => {
@@ -284,8 +311,9 @@ describe('Session perform outcomes', () => {
     let finish!: () => void;
     channel.onPerform = () => new Promise((resolve) => (finish = () => resolve({ kind: 'performed', transmissions: ['{"done":1}'] })));
     ws.receive(message());
-    expect(ws.paused).toBe(true);
+    expect(ws.paused).toBe(false);
     ws.receive({ command: 'ping' });
+    expect(ws.paused).toBe(true);
     finish();
     await flush();
     expect(ws.frames()).toEqual([{ done: 1 }, { type: 'pong' }]);

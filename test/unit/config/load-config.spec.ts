@@ -172,15 +172,14 @@ describe('unknown ANYCABLE_* variables', () => {
   });
 
   it('names anycable-go options cablecar lacks and Rails-side options as such, not as typos', () => {
-    expect(warningsFor({ ANYCABLE_RPC_HOST: 'localhost:50051', ANYCABLE_DISCONNECT_MODE: 'never', ANYCABLE_HTTP_BROADCAST_URL: 'http://x/_broadcast' })).toEqual([
-      'ANYCABLE_DISCONNECT_MODE is an anycable-go option cablecar does not support yet; ignored',
+    expect(warningsFor({ ANYCABLE_NATS_SERVERS: 'nats://n:4222', ANYCABLE_PRESETS: 'fly', ANYCABLE_HTTP_BROADCAST_URL: 'http://x/_broadcast' })).toEqual([ // NATS_SERVERS is read (nats slice): no warning
       'ANYCABLE_HTTP_BROADCAST_URL is read by the Rails side (anycable-rails), ignored here',
-      'ANYCABLE_RPC_HOST is an anycable-go option cablecar does not support yet (the Rails side, anycable-rails, reads it too); ignored here',
+      'ANYCABLE_PRESETS is an anycable-go option cablecar does not support yet; ignored',
     ]);
   });
 
   it('stays quiet about every variable it reads, and says the no-op ones do nothing', () => {
-    const env = { ANYCABLE_PORT: '9', ANYCABLE_HEADERS: 'cookie', ANYCABLE_JWT_ID_KEY: 'k', ANYCABLE_CONFIG_PATH: '', REDIS_URL: 'redis://r', PORTT: '1' };
+    const env = { ANYCABLE_PORT: '9', ANYCABLE_HEADERS: 'cookie', ANYCABLE_RPC_HOST: 'rails:50051', ANYCABLE_DISCONNECT_MODE: 'never', ANYCABLE_PROXY_COOKIES: 'a', ANYCABLE_JWT_ID_KEY: 'k', ANYCABLE_CONFIG_PATH: '', REDIS_URL: 'redis://r', PORTT: '1' };
     expect(warningsFor(env)).toEqual(['ANYCABLE_JWT_ID_KEY is deprecated, use ANYCABLE_JWT_SECRET']);
     expect(warningsFor({ ANYCABLE_TURBO_RAILS_CLEARTEXT: 'true' })).toEqual(['ANYCABLE_TURBO_RAILS_CLEARTEXT has no effect (as in AnyCable since 1.5.0): use $pubsub with public_streams instead']);
   });

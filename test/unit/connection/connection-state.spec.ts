@@ -33,4 +33,9 @@ describe('connectionEnv', () => {
   it('leaves REMOTE_ADDR out when the address is unknown', () => {
     expect(connectionEnv('http://h/', {}, ['cookie'], undefined).headers).toEqual({});
   });
+
+  it('reports an IPv4 client of a dual-stack socket as plain IPv4, as anycable-go does, and IPv6 as it is', () => {
+    expect(connectionEnv('http://h/', {}, [], '::ffff:10.1.2.3').headers).toEqual({ REMOTE_ADDR: '10.1.2.3' });
+    expect(connectionEnv('http://h/', {}, [], '::1').headers).toEqual({ REMOTE_ADDR: '::1' });
+  });
 });

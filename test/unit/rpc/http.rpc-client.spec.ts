@@ -120,7 +120,7 @@ describe('HttpRpcClient against the test RPC server', () => {
     }
     expect(log.find('RPC server unreachable', 'warn')).toHaveLength(1);
     expect(log.find('RPC server reachable again', 'info')).toHaveLength(1);
-    expect(client.readiness()).toEqual({ name: 'rpc-http', state: 'up' });
+    expect(client.readiness()).toEqual({ name: 'rpc:http', state: 'up' });
     expect(log.text()).not.toContain('user=ann');
   });
 

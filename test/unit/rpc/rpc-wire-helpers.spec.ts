@@ -1,5 +1,6 @@
 import { decodeResponse, encodeRequest, readStatus } from '../../../src/rpc/http-rpc-json.js';
-import { buildRpcEnv, filterCookies } from '../../../src/rpc/rpc-env.js';
+import { connectionEnv } from '../../../src/connection/connection-state.js';
+import { filterCookies, RpcEnvBuilder } from '../../../src/rpc/rpc-env.js';
 import { parseRpcHost } from '../../../src/rpc/rpc-host.js';
 
 describe('parseRpcHost', () => {
@@ -27,28 +28,21 @@ describe('parseRpcHost', () => {
   });
 });
 
-describe('buildRpcEnv', () => {
-  const source = {
-    url: 'ws://example.com/cable?token=1',
-    headers: { cookie: 'a=1; _session=s; b=2', 'x-api-key': 'k', 'user-agent': 'UA', 'x-empty': '', 'x-list': ['1', '2'] },
-    remoteAddress: '::ffff:10.1.2.3',
-  };
+describe('RpcEnvBuilder', () => {
+  const env = connectionEnv('http://example.com/cable?token=1', { cookie: 'a=1; _session=s; b=2', 'x-api-key': 'k' }, ['cookie', 'x-api-key'], '10.1.2.3');
 
-  it('keeps only the listed headers (lower-cased), adds REMOTE_ADDR and turns ws:// into http://', () => {
-    expect(buildRpcEnv(source, { headers: ['Cookie', 'User-Agent', 'x-empty', 'x-missing', 'x-list'], proxyCookies: [] })).toEqual({
-      url: 'http://example.com/cable?token=1',
-      headers: { cookie: 'a=1; _session=s; b=2', 'user-agent': 'UA', 'x-list': '1, 2', REMOTE_ADDR: '10.1.2.3' },
-    });
+  it("sends the connection's env as it is when no cookie filter is set (the same object every call)", () => {
+    const builder = new RpcEnvBuilder({ proxyCookies: [] });
+    expect(builder.requestEnv(env)).toEqual({ url: 'http://example.com/cable?token=1', headers: { cookie: 'a=1; _session=s; b=2', 'x-api-key': 'k', REMOTE_ADDR: '10.1.2.3' } });
+    expect(builder.requestEnv(env).headers).toBe(env.headers);
   });
 
-  it('filters the cookie header down to proxy-cookies and leaves it out when none remain', () => {
-    expect(buildRpcEnv(source, { headers: ['cookie'], proxyCookies: ['_session'] }).headers).toEqual({ cookie: '_session=s', REMOTE_ADDR: '10.1.2.3' });
-    expect(buildRpcEnv(source, { headers: ['cookie'], proxyCookies: ['nope'] }).headers).toEqual({ REMOTE_ADDR: '10.1.2.3' });
+  it('filters the cookie header down to proxy-cookies, once per connection, and leaves it out when none remain', () => {
+    const keep = new RpcEnvBuilder({ proxyCookies: ['_session'] });
+    expect(keep.requestEnv(env).headers).toEqual({ cookie: '_session=s', 'x-api-key': 'k', REMOTE_ADDR: '10.1.2.3' });
+    expect(keep.requestEnv(env).headers).toBe(keep.requestEnv(env).headers);
+    expect(new RpcEnvBuilder({ proxyCookies: ['nope'] }).requestEnv(env).headers).toEqual({ 'x-api-key': 'k', REMOTE_ADDR: '10.1.2.3' });
     expect(filterCookies('a=1;b=x=y; c', ['b', 'c'])).toBe('b=x=y; c');
-  });
-
-  it('keeps https and IPv6 addresses as they are', () => {
-    expect(buildRpcEnv({ url: 'wss://h/cable', headers: {}, remoteAddress: '::1' }, { headers: [], proxyCookies: [] })).toEqual({ url: 'https://h/cable', headers: { REMOTE_ADDR: '::1' } });
   });
 });
 

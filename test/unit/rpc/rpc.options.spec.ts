@@ -2,7 +2,9 @@ import { validateSync } from 'class-validator';
 import { optionsOf } from '../../../src/config/option.decorator.js';
 import { deriveHttpRpcSecret } from '../../../src/rpc/http.rpc-client.js';
 import { createRpcClient } from '../../../src/rpc/rpc-client-factory.js';
-import { resolveRpcSettings, RpcOptions } from '../../../src/rpc/rpc.options.js';
+import { resolveRpcSettings, resolveRpcSlice, RpcOptions } from '../../../src/rpc/rpc.options.js';
+import { describeConfig } from '../../../src/config/describe-config.js';
+import { testConfig } from '../../support/modules.js';
 import { CapturingLog } from '../../support/rpc-test-kit.js';
 
 const options = (patch: Partial<RpcOptions> = {}): RpcOptions => Object.assign(new RpcOptions(), patch);
@@ -24,7 +26,6 @@ describe('RpcOptions', () => {
       rpc_command_timeout: ['ANYCABLE_RPC_COMMAND_TIMEOUT', 'rpc.command_timeout'],
       http_rpc_secret: ['ANYCABLE_HTTP_RPC_SECRET', 'rpc.secret'],
       http_rpc_timeout: ['ANYCABLE_HTTP_RPC_TIMEOUT', 'rpc.http_request_timeout'],
-      headers: ['ANYCABLE_HEADERS', 'rpc.proxy_headers'],
       'proxy-cookies': ['ANYCABLE_PROXY_COOKIES', 'rpc.proxy_cookies'],
       disconnect_mode: ['ANYCABLE_DISCONNECT_MODE', 'app.disconnect_mode'],
       disconnect_rate: ['ANYCABLE_DISCONNECT_RATE', 'disconnector.rate'],
@@ -36,13 +37,13 @@ describe('RpcOptions', () => {
 
   it("defaults to anycable-go's values and passes validation", () => {
     const defaults = new RpcOptions();
-    expect(defaults).toMatchObject({ rpcHost: 'localhost:50051', rpcConcurrency: 28, rpcTlsVerify: true, rpcCommandTimeout: 3000, headers: ['cookie'], proxyCookies: [], disconnectMode: 'auto', disconnectRate: 100, disconnectBacklogSize: 4096 });
+    expect(defaults).toMatchObject({ rpcHost: 'localhost:50051', rpcConcurrency: 28, rpcTlsVerify: true, rpcCommandTimeout: 3000, proxyCookies: [], disconnectMode: 'auto', disconnectRate: 100, disconnectBacklogSize: 4096 });
     expect(problemsOf(defaults)).toEqual([]);
   });
 
   it('validates every rule and names the property', () => {
-    const bad = options({ rpcHost: '', rpcConcurrency: 0, disconnectMode: 'sometimes' as never, disconnectRate: 0, disconnectBacklogSize: 0, headers: ['bad header'], rpcRequestTimeout: -1 });
-    expect(problemsOf(bad).sort()).toEqual(['disconnectBacklogSize', 'disconnectMode', 'disconnectRate', 'headers', 'rpcConcurrency', 'rpcHost', 'rpcRequestTimeout']);
+    const bad = options({ rpcHost: '', rpcConcurrency: 0, disconnectMode: 'sometimes' as never, disconnectRate: 0, disconnectBacklogSize: 0, rpcRequestTimeout: -1 });
+    expect(problemsOf(bad).sort()).toEqual(['disconnectBacklogSize', 'disconnectMode', 'disconnectRate', 'rpcConcurrency', 'rpcHost', 'rpcRequestTimeout']);
   });
 });
 
@@ -54,7 +55,7 @@ describe('resolveRpcSettings', () => {
       transport: 'grpc',
       grpc: { targets: ['localhost:50051'], policy: { concurrency: 28, requestTimeoutMs: 0, commandTimeoutMs: 3000 }, tls: { enabled: false, verify: true, rootCaPem: undefined }, maxRecvSize: 0, maxSendSize: 0, keepaliveMs: 10_000 },
     });
-    expect(settings.env).toEqual({ headers: ['cookie'], proxyCookies: [] });
+    expect(settings.env).toEqual({ proxyCookies: [] });
     expect(settings.disconnect).toEqual({ mode: 'auto', queue: { rate: 100, backlogSize: 4096 } });
     expect(settings.summary).toBe('RPC enabled: grpc localhost:50051 (concurrency 28, tls off)');
   });
@@ -88,12 +89,34 @@ describe('resolveRpcSettings', () => {
     expect(resolveRpcSettings(options({ rpcHost: 'grpc-list://a:1,b:2' }), { secret: '' }).settings.client).toMatchObject({ grpc: { targets: ['a:1', 'b:2'] } });
   });
 
-  it('lower-cases forwarded header names and builds the client the settings ask for', async () => {
-    const { settings } = resolveRpcSettings(options({ headers: ['Cookie', 'X-Api-Key'], proxyCookies: ['_session'], rpcHost: 'http://127.0.0.1:1/_anycable' }), { secret: '' });
-    expect(settings.env).toEqual({ headers: ['cookie', 'x-api-key'], proxyCookies: ['_session'] });
+  it('keeps the cookie filter and builds the client the settings ask for', async () => {
+    const { settings } = resolveRpcSettings(options({ proxyCookies: ['_session'], rpcHost: 'http://127.0.0.1:1/_anycable' }), { secret: '' });
+    expect(settings.env).toEqual({ proxyCookies: ['_session'] });
     const client = createRpcClient(settings.client, new CapturingLog());
-    expect(client?.name).toBe('rpc-http');
-    expect(client?.readiness()).toEqual({ name: 'rpc-http', state: 'starting' });
+    expect(client?.name).toBe('rpc:http');
+    expect(client?.readiness()).toEqual({ name: 'rpc:http', state: 'starting' });
     await client?.stop();
+  });
+});
+
+describe('the rpc slice in the schema', () => {
+  const app = { secret: 's', noauth: false, public: false, derivedBroadcastKey: '' };
+
+  it('shows norpc as implied under public, and nothing implied otherwise', () => {
+    expect(resolveRpcSlice(options(), { app: { ...app, public: true, noauth: true } }).implied).toEqual({ norpc: true });
+    expect(resolveRpcSlice(options(), { app }).implied).toBeUndefined();
+    expect(resolveRpcSlice(options({ norpc: true }), { app: { ...app, public: true } }).implied).toBeUndefined();
+  });
+
+  it('is read from flags, env and TOML names, and --print-config redacts http_rpc_secret', () => {
+    const { config } = testConfig(['--rpc_host', 'http://rails/_anycable', '--disconnect_mode', 'never'], { ANYCABLE_HTTP_RPC_SECRET: 'rpc-token-value', ANYCABLE_PROXY_COOKIES: '_session,user' });
+    expect(config.settings.rpc.client).toMatchObject({ transport: 'http', http: { secret: 'rpc-token-value' } });
+    expect(config.settings.rpc.disconnect.mode).toBe('never');
+    expect(config.settings.rpc.env).toEqual({ proxyCookies: ['_session', 'user'] });
+    const printed = describeConfig(config);
+    expect(printed).toContain('rpc.secret = "[REDACTED]"');
+    expect(printed).toContain('rpc.host = "http://rails/_anycable"');
+    expect(printed).not.toContain('rpc-token-value');
+    expect(describeConfig(testConfig(['--public']).config)).toContain('norpc = true');
   });
 });

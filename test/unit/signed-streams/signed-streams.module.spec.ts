@@ -32,7 +32,7 @@ describe('SignedStreamsModule wiring', () => {
   });
 
   it('contributes Turbo::StreamsChannel and CableReady::Stream when enabled with a key (flags and env), their messages going to the fallback', async () => {
-    const { ctx } = await contextFor(['--turbo_streams', '--turbo_streams_secret', 't'], { ANYCABLE_CABLE_READY: 'true', ANYCABLE_SECRET: 's' });
+    const { ctx } = await contextFor(['--turbo_streams', '--turbo_streams_secret', 't', '--norpc'], { ANYCABLE_CABLE_READY: 'true', ANYCABLE_SECRET: 's' });
     const router = ctx.get(ChannelDiscovery).router;
     expect(router.localChannels().sort()).toEqual(['$pubsub', 'CableReady::Stream', 'Turbo::StreamsChannel']);
     const turbo = new MessageVerifier({ keys: ['t'] }).generate('chat');
