@@ -1,37 +1,48 @@
 /**
- * CPU profile of a server during broadcast fan-out, taken through the inspector
- * (`Profiler.start/stop`), so it works for cablecar even though Nest re-raises
- * SIGTERM (which would stop `node --cpu-prof` from writing its file).
- * Prints the top functions by self time and writes a .cpuprofile (open it in
- * Chrome DevTools) to bench/results/.
+ * CPU profile of a server, taken through the inspector (`Profiler.start/stop`),
+ * so it works for cablecar even though Nest re-raises SIGTERM (which would stop
+ * `node --cpu-prof` from writing its file). Prints the top functions by self
+ * time and writes a .cpuprofile (open it in Chrome DevTools) to bench/results/.
  *
- *   node bench/cpu-profile.js [cablecar|baseline] [subscribers=5000] [broadcasts=60]
+ *   node bench/cpu-profile.js [cablecar|baseline] [subscribers=5000] [broadcasts=60]   # during fan-out
+ *   node bench/cpu-profile.js rpc-connect [connections=2000]   # cablecar during an RPC (gRPC) connect avalanche
+ *   node bench/cpu-profile.js jwt-connect [connections=2000]   # the same server, JWT connects, for comparison
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { InspectorSession } from './lib/inspector.js';
+import { LoadPool } from './lib/load-pool.js';
 import { runTool } from './lib/processes.js';
 import { BENCH, startInspected } from './lib/inspected-server.js';
-import { pubsubIdentifier } from './lib/tokens.js';
+import { pubsubIdentifier, signJwt } from './lib/tokens.js';
+import { RPC_BENCH_JWT_SECRET, startCablecar, startRails } from './rpc.js';
 
 const which = process.argv[2] ?? 'cablecar';
-const size = Number(process.argv[3] ?? 5000);
+const connectMode = which === 'rpc-connect' || which === 'jwt-connect';
+const size = Number(process.argv[3] ?? (connectMode ? 2000 : 5000));
 const count = Number(process.argv[4] ?? 60);
 
-async function main() {
+/** Profile `work` on an inspected server; writes `<name>.cpuprofile` and prints the summary. */
+async function profiled(inspector, name, work, unit) {
+  await inspector.call('Profiler.enable');
+  await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
+  await inspector.call('Profiler.start');
+  await work();
+  const { profile } = await inspector.call('Profiler.stop', {}, 60_000);
+  const out = join(BENCH, 'results', `${name}.cpuprofile`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(profile));
+  summarize(profile, out, unit);
+}
+
+async function fanoutProfile() {
   const { server, inspector, load } = await startInspected(which);
   try {
     await load.open({ url: server.wsUrl, n: size, concurrency: 100 });
     await load.subscribe({ identifiers: [pubsubIdentifier('bench')], concurrency: 100 });
     await load.latency({ server, stream: 'bench', kind: 'json', count: 5, gapMs: 20 });
-    await inspector.call('Profiler.enable');
-    await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
-    await inspector.call('Profiler.start');
-    await load.latency({ server, stream: 'bench', kind: 'json', count, gapMs: 20 });
-    const { profile } = await inspector.call('Profiler.stop', {}, 60_000);
-    const out = join(BENCH, 'results', `${which}-fanout-${size}.cpuprofile`);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(profile));
-    summarize(profile, out);
+    const work = () => load.latency({ server, stream: 'bench', kind: 'json', count, gapMs: 20 });
+    await profiled(inspector, `${which}-fanout-${size}`, work, { count, what: `${size} subscribers, ${count} broadcasts`, per: 'broadcast' });
   } finally {
     inspector.close();
     await load.closeAll();
@@ -40,8 +51,36 @@ async function main() {
   }
 }
 
+/** cablecar (RPC to the bench's gRPC "Rails", JWT on) while `size` clients connect by cookie or by token. */
+async function connectProfile() {
+  const rails = await startRails();
+  const server = await startCablecar(rails, ['--inspect=127.0.0.1:0']);
+  const inspector = await InspectorSession.connect(server.inspectorUrl);
+  const load = new LoadPool(join(BENCH, 'load.js'), 1);
+  const how = (n, tag) =>
+    which === 'rpc-connect'
+      ? { url: server.wsUrl, n, cookieFor: (i) => `user=${tag}${i}; _session=bench` }
+      : { url: server.wsUrl, n, urlFor: (i) => `${server.wsUrl}?jid=${signJwt(RPC_BENCH_JWT_SECRET, { user: `gid://bench/User/${tag}${i}` })}` };
+  try {
+    await load.open({ ...how(200, 'warm'), concurrency: 100 });
+    await load.closeAll();
+    const work = () => load.open({ ...how(size, 'p'), concurrency: 200 });
+    await profiled(inspector, `cablecar-${which}-${size}`, work, { count: size, what: `${size} connections`, per: 'connection' });
+  } finally {
+    inspector.close();
+    await load.closeAll();
+    await load.stop();
+    await server.stop();
+    await rails.server.stop();
+  }
+}
+
+async function main() {
+  await (connectMode ? connectProfile() : fanoutProfile());
+}
+
 /** Self time per function (ms, summed over samples), largest first. */
-function summarize(profile, out) {
+function summarize(profile, out, { count: n, what, per }) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const deltas = profile.timeDeltas;
@@ -55,7 +94,7 @@ function summarize(profile, out) {
     self.set(key, (self.get(key) ?? 0) + ms);
   });
   const busy = total - (self.get('(idle) :0') ?? 0);
-  console.log(`${which}: ${size} subscribers, ${count} broadcasts; busy ${busy.toFixed(0)} ms (${(busy / count).toFixed(1)} ms per broadcast); profile: ${out}`);
+  console.log(`${which}: ${what}; busy ${busy.toFixed(0)} ms (${(busy / n).toFixed(2)} ms per ${per}); profile: ${out}`);
   console.log('self ms   % busy  function');
   [...self.entries()]
     .filter(([k]) => !k.startsWith('(idle)'))

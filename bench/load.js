@@ -60,11 +60,12 @@ function recordDelivery(k, ms) {
   if (got + 1 === lat.expected) process.send({ event: 'got', k });
 }
 
-/** Open one socket and resolve with a Client once welcomed. */
-function openOne(url) {
+/** Open one socket (with a `Cookie` header when given) and resolve with a Client once welcomed. */
+function openOne(url, cookie) {
   return new Promise((resolve, reject) => {
+    const headers = cookie ? { Cookie: cookie } : undefined;
     // why: client-side cost is on the measurement path, so skip work the server side does not need from us.
-    const ws = new WebSocket(url, ['actioncable-v1-json'], { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: PER_SOCKET_TIMEOUT_MS });
+    const ws = new WebSocket(url, ['actioncable-v1-json'], { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: PER_SOCKET_TIMEOUT_MS, headers });
     const client = new Client(ws);
     const timer = setTimeout(() => fail(new Error('no welcome within 15 s')), PER_SOCKET_TIMEOUT_MS);
     const fail = (error) => {
@@ -114,15 +115,21 @@ async function bounded(total, concurrency, task) {
 }
 
 const ops = {
-  /** Open `urls.length` sockets (one URL each, e.g. per-client tokens) or `n` to `url`; time start -> all welcomes. */
-  async open({ url, urls, n, concurrency }) {
+  /**
+   * Open `urls.length` sockets (one URL each, e.g. per-client tokens) or `n` to `url`, each with
+   * `cookies[i]` when given; time start -> all welcomes, plus each socket's own time to its welcome.
+   */
+  async open({ url, urls, cookies, n, concurrency }) {
     const count = urls ? urls.length : n;
     const opened = new Array(count);
+    const connectMs = new Float64Array(count);
     const result = await bounded(count, concurrency, async (i) => {
-      opened[i] = await openOne(urls ? urls[i] : url);
+      const start = clock();
+      opened[i] = await openOne(urls ? urls[i] : url, cookies?.[i]);
+      connectMs[i] = clock() - start;
     });
     clients.push(...opened.filter(Boolean));
-    return { ...result, opened: count - result.failed, total: clients.length };
+    return { ...result, opened: count - result.failed, total: clients.length, connectMs };
   },
 
   /** Subscribe every open client to `identifiers[i % identifiers.length]` (or per-client lists); time to all replies. */

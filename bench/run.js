@@ -12,19 +12,18 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { LoadPool } from './lib/load-pool.js';
 import { killAll, startServer, UnsupportedFlagError } from './lib/processes.js';
 import { InspectorSession } from './lib/inspector.js';
+import { machineInfo, requireAll, settledRss, sleep } from './lib/measure.js';
 import { fmt, median, quantile } from './lib/stats.js';
 import { pubsubIdentifier, signJwt, turboIdentifier } from './lib/tokens.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------- options
 
@@ -79,24 +78,10 @@ const SERVERS = {
 
 // ---------------------------------------------------------------- scenarios
 
-/** Median VmRSS (KiB) of `samples` reads `everyMs` apart. */
-async function settledRss(server, samples = 5, everyMs = 200) {
-  const values = [];
-  for (let i = 0; i < samples; i++) {
-    values.push(server.rssKiB());
-    await sleep(everyMs);
-  }
-  return median(values);
-}
-
 /** Open and close a few sockets so code paths are warm before a measurement. */
 async function warmUp(ctx, n = 100) {
   await ctx.load.open({ url: ctx.server.wsUrl, n, concurrency: ctx.opts.concurrency });
   await ctx.load.closeAll();
-}
-
-function requireAll(result, what) {
-  if (result.failed > 0) throw new Error(`${result.failed} ${what} failed, e.g. ${result.firstErrors.join(' | ')}`);
 }
 
 /** One connect-rate round: open `conns` sockets (start -> every welcome), then close them. */
@@ -401,23 +386,12 @@ function verdict(metric, ratio) {
   return { target: `≤ ${t.max}x`, status: ratio <= t.max ? 'ok' : '**MISS**' };
 }
 
-function machineInfo() {
-  const rev = (() => {
-    try {
-      return execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
-  return `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}; cablecar commit ${rev}`;
-}
-
 function renderReport(opts, rows, skipped, notes, seconds) {
   const lines = [
     `# cablecar vs plain \`ws\` baseline`,
     '',
     `- Date: ${new Date().toISOString()}; run took ${seconds.toFixed(0)} s (${opts.quick ? '--quick' : 'full'})`,
-    `- Machine: ${machineInfo()}`,
+    `- Machine: ${machineInfo(ROOT)}`,
     `- Load: ${opts.workers} client worker process(es); servers and clients share the machine's cores (see bench/README.md)`,
     `- Both servers run side by side; measurement rounds alternate between them (${opts.quick ? 'connect: 1 round; fan-out: 2 rounds pooled' : 'connect: 3 rounds, median; fan-out: 4 rounds pooled'})`,
     `- Fan-out: ${opts.broadcasts} broadcasts per size after ${opts.warmupBroadcasts} unrecorded warm-up ones, ${opts.gapMs} ms gap after each completes; percentiles over every (broadcast, client) delivery`,

@@ -22,21 +22,24 @@ export class LoadPool {
 
   /**
    * Open `n` welcomed sockets with at most `concurrency` handshakes in flight (in total).
-   * `urlFor(i)` gives socket i's URL (for per-client tokens). Returns {ms, opened, failed, firstErrors}.
+   * `urlFor(i)` gives socket i's URL (for per-client tokens), `cookieFor(i)` its Cookie header.
+   * Returns {ms, opened, failed, firstErrors, connectMs} (connectMs: each socket's time to welcome).
    */
-  async open({ url, n, concurrency, urlFor, timeoutMs = 120_000 }) {
+  async open({ url, n, concurrency, urlFor, cookieFor, timeoutMs = 120_000 }) {
     const sizes = split(n, this.workers.length);
     const perWorker = Math.max(1, Math.ceil(concurrency / this.workers.length));
     let first = 0;
     const calls = this.workers.map((w, i) => {
       const size = sizes[i];
       const params = urlFor ? { urls: Array.from({ length: size }, (_, j) => urlFor(first + j)) } : { url, n: size };
+      if (cookieFor) params.cookies = Array.from({ length: size }, (_, j) => cookieFor(first + j));
       first += size;
       return w.call('open', { ...params, concurrency: perWorker }, timeoutMs);
     });
     const results = await Promise.all(calls);
     this.clientCounts = results.map((r) => r.total);
-    return merge(results, 'opened');
+    const connectMs = Float64Array.from(results.flatMap((r) => Array.from(r.connectMs)));
+    return { ...merge(results, 'opened'), connectMs };
   }
 
   /**

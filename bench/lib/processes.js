@@ -74,6 +74,7 @@ export function startServer({ name, script, args, nodeArgs = [], cwd, timeoutMs 
         const handle = new ServerHandle(name, child, Number(match[1]));
         // `--inspect` prints "Debugger listening on ws://..." to stderr before the app starts.
         handle.inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
+        handle.startupOutput = out;
         finish(resolve, handle);
       }
     });

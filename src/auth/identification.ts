@@ -24,7 +24,10 @@ export interface Handshake {
   readonly protocols: readonly string[];
   /** Client address. */
   readonly remoteAddress: string;
-  /** Fires when the connection closes while identifying (cancels an RPC Connect); created on first use. */
+  /**
+   * Fires when the connection closes while identifying (cancels an RPC Connect); created on first
+   * use, and only for identification: the session lets go of it once the outcome is applied.
+   */
   readonly signal: AbortSignal;
 }
 

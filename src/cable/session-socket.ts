@@ -105,6 +105,14 @@ export abstract class SessionSocket {
     return this.phase === 'open';
   }
 
+  /**
+   * Let go of the signal handed out so far (identification is over and its calls are done):
+   * a session that never asks again keeps no AbortController and aborts nothing at close.
+   */
+  protected releaseSignal(): void {
+    this.closeController = undefined;
+  }
+
   /** Fires when the session closes (aborted already if it has); for cancelling I/O done on its behalf. */
   get signal(): AbortSignal {
     if (!this.closeController) {

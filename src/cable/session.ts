@@ -76,6 +76,9 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   /** Apply the identification outcome: welcome (or the given transmissions) and start reading, or close. */
   identified(outcome: IdentifyOutcome): void {
     if (this.phase !== 'identifying') return;
+    // why: the handshake's signal covers identification only (an RPC Connect, now answered); commands
+    // that need one later get a fresh one, and an RPC session used only for Turbo keeps none.
+    this.releaseSignal();
     switch (outcome.kind) {
       case 'accepted':
         this.identifiers = outcome.identifiers;

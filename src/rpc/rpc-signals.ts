@@ -4,9 +4,11 @@
  * signal (the client's stop signal) is removed when the call ends.
  */
 
-/** A signal that fires when any source fires, and a `dispose` that detaches it from the sources. */
+/** A signal that fires when any source fires (or its controller is aborted), and a `dispose` that detaches it from the sources. */
 export interface LinkedSignal {
   signal: AbortSignal;
+  /** Aborting it fires `signal` too (the owner's own reason to cancel, e.g. a client stopping). */
+  controller: AbortController;
   dispose: () => void;
 }
 
@@ -17,14 +19,14 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
   const already = present.find((s) => s.aborted);
   if (already) {
     controller.abort(already.reason);
-    return { signal: controller.signal, dispose: () => undefined };
+    return { signal: controller.signal, controller, dispose: () => undefined };
   }
   const listeners = present.map((source) => {
     const listener = () => controller.abort(source.reason);
     source.addEventListener('abort', listener, { once: true });
     return () => source.removeEventListener('abort', listener);
   });
-  return { signal: controller.signal, dispose: () => listeners.forEach((remove) => remove()) };
+  return { signal: controller.signal, controller, dispose: () => listeners.forEach((remove) => remove()) };
 }
 
 /** Wait `ms`; resolves `false` early (and clears the timer) if `signal` fires. */

@@ -97,10 +97,13 @@ describe('bad client input', () => {
     client.close();
   });
 
-  it('rejects channels nobody handles, explicitly', async () => {
+  it('rejects channels nobody handles, explicitly, and says at info that RPC is off', async () => {
     const client = await RawClient.welcomed(app.wsUrl());
     const id = JSON.stringify({ channel: 'ChatChannel', id: 1 });
     expect(await client.subscribe(id)).toEqual({ identifier: id, type: 'reject_subscription' });
+    const lines = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'subscription rejected: RPC is off')).toMatchObject({ level: 'info', channel: 'ChatChannel' });
+    expect(lines.find((l) => String(l.msg).startsWith('RPC disabled ('))).toMatchObject({ level: 'info' });
     client.close();
   });
 

@@ -3,14 +3,15 @@ import { deriveSecret } from '../../src/config/app.options.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { pubsubIdentifier, RawClient } from '../support/raw-client.js';
 
-describe('default mode (no identification configured)', () => {
+describe('--norpc and no identification configured', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startApp([]);
+    // startApp adds --norpc (the default would ask a Rails app at localhost:50051); said here as the meaning.
+    app = await startApp(['--norpc']);
   });
   afterAll(() => app.close());
 
-  it('disconnects every client as unauthorized and closes with 1000', async () => {
+  it('disconnects every client without a token as unauthorized and closes with 1000', async () => {
     const client = await RawClient.connect(app.wsUrl());
     expect(await client.next()).toEqual({ type: 'disconnect', reason: 'unauthorized', reconnect: false });
     expect(await client.closed()).toBe(1000);

@@ -109,27 +109,38 @@ describe.each(RPC_TRANSPORTS)('anyt scenarios over %s RPC', (_transport, startRa
   });
 
   describe('streams', () => {
+    /** Subscribe `client` to a channel that does `stream_from` each of `streams`; returns its identifier. */
+    const streaming = async (client: RawClient, ...streams: string[]) => {
+      const identifier = identifierOf('StreamsChannel', { streams });
+      await confirmed(client, identifier);
+      return identifier;
+    };
+    /** `ActionCable.server.broadcast(stream, data: value)`, then each client's next frame is it, under `identifier`. */
+    const delivered = async (stream: string, value: string, identifier: string, ...receivers: RawClient[]) => {
+      await broadcast(app, stream, JSON.stringify({ data: value }));
+      for (const client of receivers) expect(await client.next()).toEqual({ identifier, message: { data: value } });
+    };
+    /** Unsubscribe, and wait until the server has handled it (its pong comes after). */
+    const unsubscribed = async (client: RawClient, identifier: string) => {
+      client.send({ command: 'unsubscribe', identifier });
+      expect(await client.framesBeforePong()).toEqual([]);
+    };
+
     it('Single stream: Client receives messages from the stream', async () => {
       const client = await connect();
       const a = unique('a');
-      const identifier = identifierOf('StreamsChannel', { streams: [a] });
-      await confirmed(client, identifier);
-      await broadcast(app, a, JSON.stringify({ data: 'X' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'X' } });
-      await broadcast(app, a, JSON.stringify({ data: 'Y' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'Y' } });
+      const identifier = await streaming(client, a);
+      await delivered(a, 'X', identifier, client);
+      await delivered(a, 'Y', identifier, client);
     });
 
     it('Single stream: Client does not receive messages from the stream after removing subscription', async () => {
       const client = await connect();
       const [a, sentinel] = [unique('a'), unique('sentinel')];
-      const identifier = identifierOf('StreamsChannel', { streams: [a] });
-      await confirmed(client, identifier);
-      await confirmed(client, identifierOf('StreamsChannel', { streams: [sentinel] }));
-      await broadcast(app, a, JSON.stringify({ data: 'X' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'X' } });
-      client.send({ command: 'unsubscribe', identifier });
-      expect(await client.framesBeforePong()).toEqual([]);
+      const identifier = await streaming(client, a);
+      await streaming(client, sentinel);
+      await delivered(a, 'X', identifier, client);
+      await unsubscribed(client, identifier);
       await broadcast(app, a, JSON.stringify({ data: 'Y' }));
       expect(await nothingBefore(client, sentinel)).toEqual([]);
     });
@@ -137,22 +148,17 @@ describe.each(RPC_TRANSPORTS)('anyt scenarios over %s RPC', (_transport, startRa
     it('Multiple streams: Client receives messages from both streams', async () => {
       const client = await connect();
       const [a, b] = [unique('a'), unique('b')];
-      const identifier = identifierOf('StreamsChannel', { streams: [a, b] });
-      await confirmed(client, identifier);
-      await broadcast(app, a, JSON.stringify({ data: 'X' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'X' } });
-      await broadcast(app, b, JSON.stringify({ data: 'Y' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'Y' } });
+      const identifier = await streaming(client, a, b);
+      await delivered(a, 'X', identifier, client);
+      await delivered(b, 'Y', identifier, client);
     });
 
     it('Multiple streams: Client does not receive messages from any stream after removing subscription', async () => {
       const client = await connect();
       const [a, b, sentinel] = [unique('a'), unique('b'), unique('sentinel')];
-      const identifier = identifierOf('StreamsChannel', { streams: [a, b] });
-      await confirmed(client, identifier);
-      await confirmed(client, identifierOf('StreamsChannel', { streams: [sentinel] }));
-      client.send({ command: 'unsubscribe', identifier });
-      expect(await client.framesBeforePong()).toEqual([]);
+      const identifier = await streaming(client, a, b);
+      await streaming(client, sentinel);
+      await unsubscribed(client, identifier);
       await broadcast(app, a, JSON.stringify({ data: 'Y' }));
       await broadcast(app, b, JSON.stringify({ data: 'Z' }));
       expect(await nothingBefore(client, sentinel)).toEqual([]);
@@ -161,39 +167,31 @@ describe.each(RPC_TRANSPORTS)('anyt scenarios over %s RPC', (_transport, startRa
     it('Streams with many clients: Multiple clients receive messages from stream', async () => {
       const [one, two] = [await connect(), await connect({ cookie: 'user=bob' })];
       const a = unique('a');
-      const identifier = identifierOf('StreamsChannel', { streams: [a] });
-      await confirmed(one, identifier);
-      await confirmed(two, identifier);
-      await broadcast(app, a, JSON.stringify({ data: 'X' }));
-      expect([await one.next(), await two.next()]).toEqual([{ identifier, message: { data: 'X' } }, { identifier, message: { data: 'X' } }]);
+      const identifier = await streaming(one, a);
+      await streaming(two, a);
+      await delivered(a, 'X', identifier, one, two);
     });
 
     it('Streams with many clients: Client receive messages when another client removes subscription', async () => {
       const [one, two] = [await connect(), await connect({ cookie: 'user=bob' })];
       const [a, sentinel] = [unique('a'), unique('sentinel')];
-      const identifier = identifierOf('StreamsChannel', { streams: [a] });
-      await confirmed(one, identifier);
-      await confirmed(two, identifier);
-      await confirmed(one, identifierOf('StreamsChannel', { streams: [sentinel] }));
-      one.send({ command: 'unsubscribe', identifier });
-      expect(await one.framesBeforePong()).toEqual([]);
-      await broadcast(app, a, JSON.stringify({ data: 'Y' }));
-      expect(await two.next()).toEqual({ identifier, message: { data: 'Y' } });
+      const identifier = await streaming(one, a);
+      await streaming(two, a);
+      await streaming(one, sentinel);
+      await unsubscribed(one, identifier);
+      await delivered(a, 'Y', identifier, two);
       expect(await nothingBefore(one, sentinel)).toEqual([]);
     });
 
     it('Stop streams: Client unsubscribes from the stream', async () => {
       const client = await connect();
       const [a, b] = [unique('a'), unique('b')];
-      const identifier = identifierOf('StreamsChannel', { streams: [a, b] });
-      await confirmed(client, identifier);
-      await broadcast(app, a, JSON.stringify({ data: 'X' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'X' } });
+      const identifier = await streaming(client, a, b);
+      await delivered(a, 'X', identifier, client);
       perform(client, identifier, 'unfollow', { name: a });
       expect(await client.framesBeforePong()).toEqual([]);
       await broadcast(app, a, JSON.stringify({ data: 'Y' }));
-      await broadcast(app, b, JSON.stringify({ data: 'Z' }));
-      expect(await client.next()).toEqual({ identifier, message: { data: 'Z' } });
+      await delivered(b, 'Z', identifier, client);
     });
 
     it.each([

@@ -187,6 +187,23 @@ describe.each(RPC_TRANSPORTS)('RPC fallback over %s', (_transport, startRails) =
   });
 });
 
+describe.each(RPC_TRANSPORTS)('Disconnect calls at shutdown over %s', (_transport, startRails) => {
+  it('sends every queued Disconnect at once (whatever disconnect_rate says) after the drain, before the client stops', async () => {
+    const rails = await startRails();
+    const app = await startRpcApp(rails, ['--disconnect_rate', '1']);
+    try {
+      const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => railsClient(app, { cookie: `user=leaving-${i}` })));
+      const started = Date.now();
+      await app.close();
+      expect(rails.app.count('disconnect')).toBe(10);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(clients.map((c) => c.frames.find((f) => f.type === 'disconnect'))).toEqual(clients.map(() => ({ type: 'disconnect', reason: 'server_restart', reconnect: true })));
+    } finally {
+      await rails.stop();
+    }
+  });
+});
+
 describe.each(RPC_TRANSPORTS)('disconnect_mode over %s', (_transport, startRails) => {
   it.each([
     ['always', 'a JWT session that never used RPC', 1],

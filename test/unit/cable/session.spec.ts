@@ -121,6 +121,15 @@ describe('Session identification', () => {
     expect(rpc.session.disconnectInterest).toBe(true);
   });
 
+  it('lets go of the identification signal once identified (later callers get a fresh one)', () => {
+    const { session } = setup();
+    const identifying = session.signal;
+    session.identified(ACCEPTED);
+    expect(session.signal).not.toBe(identifying);
+    session.disconnect('remote');
+    expect(identifying.aborted).toBe(false);
+  });
+
   it('aborts its signal when it closes, and hands out an aborted one afterwards', () => {
     const { session } = open();
     const signal = session.signal;

@@ -6,6 +6,9 @@ import { RpcFallback } from '../../../src/rpc/rpc.fallback.js';
 import { RpcModule } from '../../../src/rpc/rpc.module.js';
 import { GrpcTestRpcServer } from '../../support/grpc-rpc-server.js';
 import { appContextFor } from '../../support/app-context.js';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../../src/app.module.js';
+import { quietLogger, testConfig } from '../../support/modules.js';
 
 describe('RpcModule wiring', () => {
   let rails: GrpcTestRpcServer;
@@ -24,6 +27,17 @@ describe('RpcModule wiring', () => {
     expect(edge.readiness().name).toBe('rpc:grpc');
     await ctx.close();
     expect(edge.readiness().state).not.toBe('up');
+  });
+
+  it('logs at info that RPC is on, with the transport, the host and the concurrency, and no secret', async () => {
+    const lines: string[] = [];
+    const { config } = testConfig(['--rpc_host', 'http://127.0.0.1:9/_anycable', '--rpc_concurrency', '12', '--http_rpc_secret', 'rpc-secret-value']);
+    const logger = quietLogger(lines);
+    const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).startsWith('RPC enabled'));
+    expect(line).toMatchObject({ level: 'info', msg: 'RPC enabled: http http://127.0.0.1:9 (concurrency 12, timeout 3000 ms, auth bearer)' });
+    expect(lines.join('\n')).not.toContain('rpc-secret-value');
+    await ctx.close();
   });
 
   it('builds an HTTP client for an http(s) rpc_host', async () => {
