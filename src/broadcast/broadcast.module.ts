@@ -5,6 +5,7 @@ import { HubModule } from '../hub.module.js';
 import { SessionRegistry } from '../hub/session-registry.js';
 import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
+import { Counters } from '../metrics/counters.js';
 import { onExactPath } from '../http/exact-path.js';
 import type { BroadcastSettings } from './broadcast.options.js';
 import { BROADCAST_SETTINGS, BROADCASTERS, HTTP_BROADCASTER, PUBSUB } from './broadcast.tokens.js';
@@ -31,7 +32,11 @@ export function httpBroadcasterFor(settings: BroadcastSettings, logger: CableLog
   imports: [HubModule],
   providers: [
     { provide: PUBSUB, useFactory: (): PubSub => new LocalPubSub() },
-    { provide: NodeDelivery, inject: [Hub, SessionRegistry, CABLE_LOGGER], useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger) => new NodeDelivery(hub, registry, logger) },
+    {
+      provide: NodeDelivery,
+      inject: [Hub, SessionRegistry, CABLE_LOGGER, Counters],
+      useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger, counters: Counters) => new NodeDelivery(hub, registry, logger, counters),
+    },
     { provide: Ingest, inject: [PUBSUB], useFactory: (pubsub: PubSub) => new Ingest(pubsub) },
     { provide: HTTP_BROADCASTER, inject: [BROADCAST_SETTINGS, CABLE_LOGGER], useFactory: httpBroadcasterFor },
     { provide: BROADCASTERS, inject: [HTTP_BROADCASTER], useFactory: (http: HttpBroadcaster | null): readonly Broadcaster[] => (http ? [http] : []) },

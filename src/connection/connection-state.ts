@@ -47,6 +47,11 @@ export interface ConnectionContext {
   istate(identifier: string): StateMap;
   /** Verified JWT claims when a JWT identified the connection (for channels that authorize from claims). */
   readonly claims?: Readonly<Record<string, unknown>>;
+  /**
+   * Send a frame to the subscription `identifier` while it lives, from work that ends after its
+   * handler returned; false (nothing sent) once the subscription or the connection is gone.
+   */
+  sendToSubscription(identifier: string, frame: string): boolean;
 }
 
 /**

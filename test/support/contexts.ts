@@ -7,5 +7,5 @@ export const TEST_ENV: ConnectionEnv = Object.freeze({ url: 'http://localhost/ca
 
 /** A read-only context with empty state; `overrides` replace any field. */
 export function testContext(overrides: Partial<ChannelContext> = {}): ChannelContext {
-  return { sid: 's1', identifiers: '{}', env: TEST_ENV, cstate: EMPTY_STATE, istate: () => EMPTY_STATE, ...overrides };
+  return { sid: 's1', identifiers: '{}', env: TEST_ENV, cstate: EMPTY_STATE, istate: () => EMPTY_STATE, sendToSubscription: () => false, ...overrides };
 }
