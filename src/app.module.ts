@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nes
 import { AuthModule } from './auth/auth.module.js';
 import { BroadcastModule } from './broadcast/broadcast.module.js';
 import { CableModule } from './cable/cable.module.js';
+import { CableChannelsModule } from './channels/cable-channels.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
     };
   }
 }
