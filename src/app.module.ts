@@ -6,6 +6,7 @@ import { CableChannelsModule } from './channels/cable-channels.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
@@ -22,7 +23,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), HubModule, AuthModule, ChannelsModule.forRoot({ fallback }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, DashboardModule, CableModule, ...extraImports],
     };
   }
 }

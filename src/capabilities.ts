@@ -15,6 +15,7 @@ import { loggingCapability } from './config/logging.options.js';
 import { redisCapability } from './config/redis.options.js';
 import { serverCapability } from './config/server.options.js';
 import { wsCapability } from './config/ws.options.js';
+import { dashboardCapability } from './dashboard/dashboard.options.js';
 import { extensionsCapability } from './extensions/extensions.options.js';
 import { streamsCapability } from './signed-streams/signed-streams.options.js';
 
@@ -29,6 +30,7 @@ export const CAPABILITIES = [
   redisCapability,
   streamsCapability,
   loggingCapability,
+  dashboardCapability,
   extensionsCapability,
 ] as const;
 
@@ -44,6 +46,11 @@ export const CABLE_SCHEMA: ConfigSchema<CableCapabilities> = {
   capabilities: CAPABILITIES,
   crossSliceRules: [
     (settings) => (settings.broadcast.http && settings.server.paths.includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from the WebSocket path'] : []),
+    (settings) => {
+      const dashboard = settings.dashboard.dashboard?.path;
+      const taken = [...settings.server.paths, settings.server.healthPath, settings.broadcast.http?.path];
+      return dashboard && taken.some((path) => path === dashboard || path?.startsWith(dashboard + '/')) ? ['dashboard_path: must differ from the WebSocket, health and broadcast paths'] : [];
+    },
   ],
 };
 
