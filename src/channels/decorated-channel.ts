@@ -138,14 +138,14 @@ export class DecoratedChannel implements PerformingChannel {
     if (!spec) return { kind: 'ignored', reason: `${this.spec.name} has no action ${JSON.stringify(action.slice(0, 64))}` };
     const checked = checkParams(spec.params, decoded as Record<string, unknown>);
     if (checked.kind === 'invalid') return { kind: 'ignored', reason: `${action}: invalid data: ${checked.reason}` };
-    const live = this.live.get(ctx)?.get(identifier) ?? { alive: false };
+    const live = this.liveOf(ctx, identifier);
     const context = this.context(ctx, identifier, 'perform', live);
     const method = this.instance[spec.method] as (c: HookContext, d: object) => MaybePromise<PerformOutcome | void>;
     return runHook(`${this.spec.name}#${spec.method}`, context, () => method.call(this.instance, context, checked.value), performOutcome);
   }
 
   unsubscribe(ctx: ChannelContext, identifier: string): MaybePromise<UnsubscribeOutcome> {
-    const live = this.live.get(ctx)?.get(identifier) ?? { alive: false };
+    const live = this.liveOf(ctx, identifier);
     this.end(ctx, identifier, live);
     const hook = this.instance.unsubscribed;
     if (!hook) return UNSUBSCRIBED;
@@ -153,6 +153,11 @@ export class DecoratedChannel implements PerformingChannel {
     return runHook(`${this.spec.name}#unsubscribed`, context, () => hook.call(this.instance, context), (recorded) =>
       compact({ kind: 'unsubscribed' as const, cstate: recorded.cstate, disconnect: recorded.disconnect }),
     );
+  }
+
+  /** The live record of a subscription; a dead one when this channel never confirmed it. */
+  private liveOf(ctx: ChannelContext, identifier: string): LiveSubscription {
+    return this.live.get(ctx)?.get(identifier) ?? { alive: false };
   }
 
   /** The subscription is over: its late transmits are dropped, and the map forgets it. */

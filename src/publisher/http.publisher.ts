@@ -3,7 +3,7 @@
  * (lib/anycable/broadcast_adapters/http.rb): JSON body, `Authorization: Bearer <key>`.
  * Works against cablecar and anycable-go alike.
  */
-import { batchBody, broadcastBody, deriveBroadcastKey, disconnectBody, type BroadcastMessage, type BroadcastOptions, type Publisher, type PublishOutcome } from './publisher.js';
+import { BodyPublisher, deriveBroadcastKey, type PublishOutcome } from './publisher.js';
 
 /** Options of `HttpPublisher`. */
 export interface HttpPublisherOptions {
@@ -18,33 +18,22 @@ export interface HttpPublisherOptions {
 }
 
 /** See file comment. */
-export class HttpPublisher implements Publisher {
+export class HttpPublisher extends BodyPublisher {
   private readonly headers: Record<string, string>;
   private closed = false;
 
   constructor(private readonly options: HttpPublisherOptions) {
+    super();
     const key = options.key || (options.secret ? deriveBroadcastKey(options.secret) : '');
     this.headers = { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) };
-  }
-
-  broadcast(stream: string, message: unknown, options?: BroadcastOptions): Promise<PublishOutcome> {
-    return this.post(broadcastBody(stream, message, options));
-  }
-
-  broadcastMany(messages: readonly BroadcastMessage[]): Promise<PublishOutcome> {
-    return this.post(batchBody(messages));
-  }
-
-  disconnect(identifiers: string, options: { reconnect?: boolean } = {}): Promise<PublishOutcome> {
-    return this.post(disconnectBody(identifiers, options.reconnect));
   }
 
   async close(): Promise<void> {
     this.closed = true;
   }
 
-  /** The exact body the server receives; the answer is turned into an outcome. */
-  private async post(body: string): Promise<PublishOutcome> {
+  /** POST the exact body the server receives; the answer is turned into an outcome. */
+  protected async send(body: string): Promise<PublishOutcome> {
     if (this.closed) return { kind: 'failed', reason: 'publisher closed' };
     try {
       const res = await fetch(this.options.url, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });

@@ -67,6 +67,26 @@ export function disconnectBody(identifiers: string, reconnect = true): string {
   return railsJson({ command: 'disconnect', payload: { identifier: identifiers, reconnect } });
 }
 
+/** A publisher that sends one encoded body per call: HTTP and Redis differ only in how they `send` it. */
+export abstract class BodyPublisher implements Publisher {
+  broadcast(stream: string, message: unknown, options?: BroadcastOptions): Promise<PublishOutcome> {
+    return this.send(broadcastBody(stream, message, options));
+  }
+
+  broadcastMany(messages: readonly BroadcastMessage[]): Promise<PublishOutcome> {
+    return this.send(batchBody(messages));
+  }
+
+  disconnect(identifiers: string, options: { reconnect?: boolean } = {}): Promise<PublishOutcome> {
+    return this.send(disconnectBody(identifiers, options.reconnect));
+  }
+
+  abstract close(): Promise<void>;
+
+  /** Deliver one body exactly as given; failures are outcomes. */
+  protected abstract send(body: string): Promise<PublishOutcome>;
+}
+
 /** The HTTP broadcast key cablecar and anycable-go derive from `secret`: hex HMAC-SHA256(secret, "broadcast-cable"). */
 export function deriveBroadcastKey(secret: string): string {
   // why not config/app.options.ts' deriveSecret: this entry must load without the server's config code.

@@ -5,7 +5,7 @@
  * The server must run the matching broadcaster (anycable-go `--broadcast_adapter redis` / `redisx`).
  */
 import { Redis } from 'ioredis';
-import { batchBody, broadcastBody, disconnectBody, type BroadcastMessage, type BroadcastOptions, type Publisher, type PublishOutcome } from './publisher.js';
+import { BodyPublisher, type PublishOutcome } from './publisher.js';
 
 /** Options of `RedisPublisher`. */
 export interface RedisPublisherOptions {
@@ -18,34 +18,24 @@ export interface RedisPublisherOptions {
 }
 
 /** See file comment. */
-export class RedisPublisher implements Publisher {
+export class RedisPublisher extends BodyPublisher {
   private readonly redis: Redis;
   private readonly channel: string;
 
   constructor(private readonly options: RedisPublisherOptions = {}) {
+    super();
     this.channel = options.channel ?? '__anycable__';
     // why no retries per command: a publish either reaches Redis now or is reported failed.
     this.redis = new Redis(options.url ?? 'redis://localhost:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
   }
 
-  broadcast(stream: string, message: unknown, options?: BroadcastOptions): Promise<PublishOutcome> {
-    return this.send(broadcastBody(stream, message, options));
-  }
-
-  broadcastMany(messages: readonly BroadcastMessage[]): Promise<PublishOutcome> {
-    return this.send(batchBody(messages));
-  }
-
-  disconnect(identifiers: string, options: { reconnect?: boolean } = {}): Promise<PublishOutcome> {
-    return this.send(disconnectBody(identifiers, options.reconnect));
-  }
-
   async close(): Promise<void> {
     this.redis.disconnect();
   }
 
-  private async send(payload: string): Promise<PublishOutcome> {
+  /** PUBLISH or XADD the body as anycable-rb does. */
+  protected async send(payload: string): Promise<PublishOutcome> {
     try {
       if (this.redis.status === 'wait') await this.redis.connect();
       if (this.options.mode === 'stream') await this.redis.xadd(this.channel, '*', 'payload', payload);

@@ -6,34 +6,20 @@
  * client shows a broadcast sent the way its curl line says, and behind a key no
  * secret reaches the browser. Screenshots go to test-results/ (git-ignored).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { deriveSecret } from '../../src/config/app.options.js';
 import { sessionToken } from '../../src/dashboard/dashboard-auth.js';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
+import { launchChromium, type Browser } from '../support/browser.js';
 import { describeWith } from '../support/describe-with.js';
 import { REPO_ROOT } from '../support/examples.js';
 import { RawClient, pubsubIdentifier } from '../support/raw-client.js';
-import { CHROMIUM, CHROMIUM_PATH } from '../support/requirements.js';
+import { CHROMIUM } from '../support/requirements.js';
 
 /** Where the run leaves its screenshots for people to look at. */
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
-
-/** The number an element of the page shows (NaN while it shows none). */
-const numberIn = async (tab: Page, id: string) => Number(await tab.textContent(`#${id}`));
-
-/** Wait until the element shows a number for which `ok` holds. */
-async function pageNumber(tab: Page, id: string, ok: (n: number) => boolean, what: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await numberIn(tab, id);
-    if (!Number.isNaN(value) && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for #${id} to show ${what} (shows ${value})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Wait until the text of `selector` satisfies `ok` (polled from Node: the tests compile without the DOM types). */
 async function pageText(tab: Page, selector: string, ok: (text: string) => boolean, what: string): Promise<string> {
@@ -46,36 +32,33 @@ async function pageText(tab: Page, selector: string, ok: (text: string) => boole
   }
 }
 
+/** Wait until the element `#id` shows a number for which `ok` holds; returns it. */
+async function pageNumber(tab: Page, id: string, ok: (n: number) => boolean, what: string): Promise<number> {
+  const isNumber = (text: string) => text.trim() !== '' && !Number.isNaN(Number(text));
+  return Number(await pageText(tab, `#${id}`, (text) => isNumber(text) && ok(Number(text)), what));
+}
+
 const describeChromium = await describeWith(CHROMIUM);
 
 describeChromium('the dashboard and the welcome page in headless Chromium', () => {
-  let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
+  let browser: Browser | undefined;
 
   /** Start the browser for one group of tests. */
   async function launch(): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'cablecar-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      timeout: 20000,
-      viewport: { width: 1200, height: 1100 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium({ width: 1200, height: 1100 });
   }
 
   /** Close the browser first: its idle keep-alive connections would hold the server's close open. */
   async function closeAll(app: TestApp | undefined): Promise<void> {
-    await context?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-    context = profileDir = undefined;
+    await browser?.close();
+    browser = undefined;
     await app?.close();
   }
 
   /** A new tab that records page errors; closed by the test. */
   async function tab(): Promise<{ page: Page; errors: string[] }> {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return { page, errors };
