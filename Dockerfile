@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts/build-assets.js ./scripts/build-assets.js
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 

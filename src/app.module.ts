@@ -2,9 +2,11 @@ import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nes
 import { AuthModule } from './auth/auth.module.js';
 import { BroadcastModule } from './broadcast/broadcast.module.js';
 import { CableModule } from './cable/cable.module.js';
+import { CableChannelsModule } from './channels/cable-channels.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import type { CableConfig } from './capabilities.js';
 import { CableConfigModule } from './config/cable-config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub.module.js';
 import { LifecycleModule } from './lifecycle.module.js';
@@ -25,7 +27,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback: fallback ?? RpcModule }), SignedStreamsModule, BroadcastModule, HealthModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback: fallback ?? RpcModule }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, DashboardModule, CableModule, ...extraImports],
     };
   }
 }

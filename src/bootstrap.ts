@@ -10,7 +10,10 @@ import type { DynamicModule, INestApplication, ModuleMetadata, Type } from '@nes
 import { AppModule } from './app.module.js';
 import { CableWsAdapter } from './cable/cable.ws-adapter.js';
 import type { CableConfig } from './capabilities.js';
+import { CABLE_LOGGER, SERVER_SETTINGS, WS_SETTINGS } from './config/config.tokens.js';
 import type { LoggingSettings } from './config/logging.options.js';
+import type { ServerSettings } from './config/server.options.js';
+import type { WsSettings } from './config/ws.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
@@ -37,15 +40,14 @@ export function loggerFor(logging: LoggingSettings): CableLogger {
   return new CableLogger({ level: logging.level, format: logging.format });
 }
 
-/** Create, wire and listen. */
-export async function startCable(config: CableConfig, options: StartOptions = {}): Promise<RunningCable> {
-  const { server, ws } = config.settings;
-  const logger = options.logger ?? loggerFor(config.settings.logging);
-  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports, options.fallback), {
-    logger,
-    bodyParser: false,
-    abortOnError: false,
-  });
+/**
+ * Install cablecar's WebSocket adapter on a Nest application whose module tree
+ * holds cablecar (`AppModule`, or a user's root module importing `CablecarModule`),
+ * reading the `server` and `ws` slices from that application. Call before `init`/`listen`.
+ */
+export function attachCable(app: INestApplication): void {
+  const server = app.get<ServerSettings>(SERVER_SETTINGS);
+  const ws = app.get<WsSettings>(WS_SETTINGS);
   const registry = app.get(SessionRegistry);
   app.useWebSocketAdapter(
     new CableWsAdapter(app, {
@@ -53,11 +55,23 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
       allowedOrigins: server.allowedOrigins,
       maxMessageSize: ws.maxMessageSize,
       maxConn: server.maxConn,
-      logger,
+      logger: app.get<CableLogger>(CABLE_LOGGER),
       connectionCount: () => registry.size,
       accepting: () => registry.accepting,
     }),
   );
+}
+
+/** Create, wire and listen. */
+export async function startCable(config: CableConfig, options: StartOptions = {}): Promise<RunningCable> {
+  const { server } = config.settings;
+  const logger = options.logger ?? loggerFor(config.settings.logging);
+  const app = await NestFactory.create(AppModule.forRoot(config, logger, options.imports, options.fallback), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  attachCable(app);
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.

@@ -7,7 +7,7 @@
 import { broadcastCapability } from './broadcast/broadcast.options.js';
 import { jwtCapability } from './auth/jwt/jwt.options.js';
 import { appCapability } from './config/app.options.js';
-import type { SettingsOf } from './config/capability.js';
+import type { AnyCapability, SettingsOf } from './config/capability.js';
 import type { ConfigSchema } from './config/config-schema.js';
 import { limitsCapability } from './config/limits.options.js';
 import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig } from './config/load-config.js';
@@ -17,6 +17,8 @@ import { redisCapability } from './config/redis.options.js';
 import { rpcCapability } from './rpc/rpc.options.js';
 import { serverCapability } from './config/server.options.js';
 import { wsCapability } from './config/ws.options.js';
+import { dashboardCapability } from './dashboard/dashboard.options.js';
+import { extensionsCapability } from './extensions/extensions.options.js';
 import { streamsCapability } from './signed-streams/signed-streams.options.js';
 
 /** Every capability cablecar configures, in docs-table order. */
@@ -32,6 +34,8 @@ export const CAPABILITIES = [
   streamsCapability,
   rpcCapability,
   loggingCapability,
+  dashboardCapability,
+  extensionsCapability,
 ] as const;
 
 /** The capabilities' types, for typed access to each slice. */
@@ -47,10 +51,20 @@ export const CABLE_SCHEMA: ConfigSchema<CableCapabilities> = {
   crossSliceRules: [
     (settings) => (settings.broadcast.http && settings.server.paths.includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from the WebSocket path'] : []),
     (settings) => (settings.broadcast.http && [settings.server.healthPath, settings.server.readinessPath].includes(settings.broadcast.http.path) ? ['http_broadcast_path: must differ from health-path and readiness_path'] : []),
+    (settings) => {
+      const dashboard = settings.dashboard.dashboard?.path;
+      const taken = [...settings.server.paths, settings.server.healthPath, settings.broadcast.http?.path];
+      return dashboard && taken.some((path) => path === dashboard || path?.startsWith(dashboard + '/')) ? ['dashboard_path: must differ from the WebSocket, health and broadcast paths'] : [];
+    },
   ],
 };
 
-/** Load cablecar's configuration from `anycable.toml` < env < CLI flags. */
-export function loadCableConfig(sources: ConfigSources): ConfigOutcome<CableCapabilities> {
-  return loadConfig(sources, CABLE_SCHEMA);
+/**
+ * Load cablecar's configuration from `anycable.toml` < env < CLI flags. The option slices of
+ * `extensions` join the schema after cablecar's own (typed settings cover cablecar's slices).
+ */
+export function loadCableConfig(sources: ConfigSources, extensions: readonly { readonly options: readonly AnyCapability[] }[] = []): ConfigOutcome<CableCapabilities> {
+  if (extensions.length === 0) return loadConfig(sources, CABLE_SCHEMA);
+  const capabilities = [...CAPABILITIES, ...extensions.flatMap((extension) => extension.options)];
+  return loadConfig(sources, { capabilities, crossSliceRules: CABLE_SCHEMA.crossSliceRules } as ConfigSchema<readonly AnyCapability[]>) as unknown as ConfigOutcome<CableCapabilities>;
 }

@@ -37,7 +37,11 @@ function observeAll(observers: readonly StreamObserver[]): StreamObserver {
   imports: [HubModule],
   providers: [
     { provide: PUBSUB, inject: [BROADCAST_SETTINGS, REDIS_SETTINGS, NATS_SETTINGS, CABLE_LOGGER, Counters], useFactory: pubsubFor },
-    { provide: NodeDelivery, inject: [Hub, SessionRegistry, CABLE_LOGGER], useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger) => new NodeDelivery(hub, registry, logger) },
+    {
+      provide: NodeDelivery,
+      inject: [Hub, SessionRegistry, CABLE_LOGGER, Counters],
+      useFactory: (hub: Hub, registry: SessionRegistry, logger: CableLogger, counters: Counters) => new NodeDelivery(hub, registry, logger, counters),
+    },
     { provide: Ingest, inject: [PUBSUB], useFactory: (pubsub: PubSub) => new Ingest(pubsub) },
     { provide: HTTP_BROADCASTER, inject: [BROADCAST_SETTINGS, CABLE_LOGGER], useFactory: httpBroadcasterFor },
     {

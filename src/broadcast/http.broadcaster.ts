@@ -131,9 +131,32 @@ function refusedBeforeBody(req: IncomingMessage, res: ServerResponse, opts: Http
   return false;
 }
 
+/**
+ * The body a body parser of the host application already read (cablecar mounted in a
+ * user's Nest app with its default JSON parser): Nest's `rawBody` when kept, else the
+ * parsed value encoded again (every `data` string survives unchanged). Undefined when unread.
+ */
+function alreadyReadBody(req: IncomingMessage): string | undefined {
+  const parsed = req as IncomingMessage & { body?: unknown; rawBody?: Buffer };
+  if (!req.readableEnded || parsed.body === undefined) return undefined;
+  return Buffer.isBuffer(parsed.rawBody) ? parsed.rawBody.toString('utf8') : JSON.stringify(parsed.body);
+}
+
 /** One request: refuse early, read the body up to the cap, parse, hand the items to `sink`, answer 201. */
 function handleBroadcastRequest(req: IncomingMessage, res: ServerResponse, opts: HttpBroadcasterOptions, sink: BroadcastSink): void {
   if (refusedBeforeBody(req, res, opts)) return;
+  const accept = (text: string) => {
+    const parsed = parseBroadcastBody(text);
+    if (parsed.kind === 'invalid') {
+      opts.logger.logAt('warn', 'broadcast refused', { reason: parsed.reason });
+      return reply(res, parsed.reason.startsWith('malformed JSON') ? 400 : 422, parsed.reason);
+    }
+    sink(parsed.items);
+    if (opts.logger.debugEnabled) opts.logger.logAt('debug', 'broadcast accepted', { items: parsed.items.length });
+    reply(res, 201);
+  };
+  const readBefore = alreadyReadBody(req);
+  if (readBefore !== undefined) return accept(readBefore);
   const chunks: Buffer[] = [];
   let size = 0;
   let tooBig = false;
@@ -149,14 +172,6 @@ function handleBroadcastRequest(req: IncomingMessage, res: ServerResponse, opts:
   });
   req.on('error', () => undefined);
   req.on('end', () => {
-    if (tooBig) return;
-    const parsed = parseBroadcastBody(Buffer.concat(chunks).toString('utf8'));
-    if (parsed.kind === 'invalid') {
-      opts.logger.logAt('warn', 'broadcast refused', { reason: parsed.reason });
-      return reply(res, parsed.reason.startsWith('malformed JSON') ? 400 : 422, parsed.reason);
-    }
-    sink(parsed.items);
-    if (opts.logger.debugEnabled) opts.logger.logAt('debug', 'broadcast accepted', { items: parsed.items.length });
-    reply(res, 201);
+    if (!tooBig) accept(Buffer.concat(chunks).toString('utf8'));
   });
 }

@@ -7,6 +7,7 @@
 import type { Hub } from '../hub/hub.js';
 import type { SessionRegistry } from '../hub/session-registry.js';
 import type { CableLogger } from '../logging/cable-logger.js';
+import { COUNTER, type Counters } from '../metrics/counters.js';
 import type { BroadcastItem } from './publication.js';
 
 /** See file comment. */
@@ -15,6 +16,7 @@ export class NodeDelivery {
     private readonly hub: Hub,
     private readonly registry: SessionRegistry,
     private readonly logger: CableLogger,
+    private readonly counters: Counters,
   ) {}
 
   /** Deliver one item to this node's clients. */
@@ -22,6 +24,8 @@ export class NodeDelivery {
     switch (item.kind) {
       case 'publication': {
         const deliveries = this.hub.broadcast(item.publication);
+        this.counters.add(COUNTER.broadcasts);
+        this.counters.add(COUNTER.deliveries, deliveries);
         if (this.logger.debugEnabled) this.logger.logAt('debug', 'publication delivered', { stream: item.publication.stream, deliveries });
         return;
       }

@@ -24,6 +24,9 @@ const TEXT_FRAME = { binary: false } as const;
 /** Milliseconds a fragmented message may take to complete before the connection is closed. */
 export const FRAGMENTED_MESSAGE_DEADLINE_MS = 10_000;
 
+/** Counter label of a connection the client (or the network) closed. */
+export const CLOSED_BY_CLIENT = 'closed by client';
+
 /** Milliseconds a peer has to answer our close frame before the socket is destroyed. */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
 
@@ -127,7 +130,7 @@ export abstract class SessionSocket {
     if (this.phase === 'closed') return;
     const entry = DISCONNECT_REASONS[reason];
     if (!frameAlreadySent) this.sendUnchecked(disconnectFrame(reason, reconnect ?? entry.reconnect));
-    this.close(entry.closeCode, entry.closeText);
+    this.close(entry.closeCode, entry.closeText, reason);
   }
 
   /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
@@ -172,11 +175,12 @@ export abstract class SessionSocket {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(text, TEXT_FRAME);
   }
 
-  /** Start closing with `code`; the peer gets a few seconds to answer the close frame. */
-  protected close(code: number, text: string): void {
+  /** Start closing with `code`; the peer gets a few seconds to answer the close frame. `reason` labels it in the counters. */
+  protected close(code: number, text: string, reason: string = text): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.closeController?.abort();
+    this.deps.counters.disconnected(reason);
     this.dropBacklog();
     this.clearTimers();
     this.ws.close(code, text);
@@ -257,7 +261,10 @@ export abstract class SessionSocket {
   }
 
   private onSocketClosed(): void {
-    if (this.phase !== 'closed') this.debug('socket closed by peer');
+    if (this.phase !== 'closed') {
+      this.debug('socket closed by peer');
+      this.deps.counters.disconnected(CLOSED_BY_CLIENT);
+    }
     this.phase = 'closed';
     this.closeController?.abort();
     this.dropBacklog();

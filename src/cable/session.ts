@@ -24,6 +24,8 @@ export { FRAGMENTED_MESSAGE_DEADLINE_MS, type SessionDeps, type SessionLimits } 
 /** One subscription: where its commands go and its state. */
 interface Subscription {
   readonly route: Route;
+  /** `identifier.channel`, for the per-channel subscription counts. */
+  readonly channel: string;
   istate: StateMap;
 }
 
@@ -66,6 +68,13 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   /** Whether an outcome asked for the fallback's `disconnect` at close (read by the fallback). */
   get disconnectInterest(): boolean {
     return this.interested;
+  }
+
+  /** Send `frame` to the subscription `identifier` while it lives (asynchronous channel work); false once it or the connection is gone. */
+  sendToSubscription(identifier: string, frame: string): boolean {
+    if (this.phase !== 'open' || !this.subscriptions.has(identifier)) return false;
+    this.send(frame);
+    return true;
   }
 
   /** Identifiers of the current subscriptions, for tests and introspection. */
@@ -185,10 +194,10 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
       result = result.finally(() => inFlight.delete(identifier));
     }
-    return whenReady(result, (outcome) => this.applySubscribe(route, identifier, outcome));
+    return whenReady(result, (outcome) => this.applySubscribe(route, params.channel, identifier, outcome));
   }
 
-  private applySubscribe(route: Route, identifier: string, outcome: SubscribeOutcome): void {
+  private applySubscribe(route: Route, channel: string, identifier: string, outcome: SubscribeOutcome): void {
     if (this.phase !== 'open') return;
     switch (outcome.kind) {
       case 'confirmed':
@@ -197,7 +206,8 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
           this.send(rejectFrame(identifier));
           return;
         }
-        this.subscriptions.set(identifier, { route, istate: EMPTY_STATE });
+        this.subscriptions.set(identifier, { route, channel, istate: EMPTY_STATE });
+        this.deps.counters.subscriptionsChanged(channel, 1);
         applyEffects(this, identifier, outcome, confirmFrame(identifier));
         return;
       case 'rejected':
@@ -248,7 +258,9 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   /** Drop a subscription: its streams and its `istate`. */
   private forget(identifier: string): void {
-    this.subscriptions.delete(identifier);
+    const subscription = this.subscriptions.get(identifier);
+    // why the phase check: a closed session's subscriptions were uncounted at close (socketClosed).
+    if (subscription && this.subscriptions.delete(identifier) && this.phase !== 'closed') this.deps.counters.subscriptionsChanged(subscription.channel, -1);
     this.stopAllStreams(identifier);
   }
 
@@ -320,6 +332,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   protected socketClosed(): void {
     this.deps.hub.removeSubscriber(this);
     this.deps.onClosed(this);
+    for (const subscription of this.subscriptions.values()) this.deps.counters.subscriptionsChanged(subscription.channel, -1);
     if (!this.accepted) return;
     void this.deps.router.disconnect(this, this.subscriptions).then((failures) => {
       for (const failure of failures) this.commandFailed(new Error(failure), 'disconnect failed');

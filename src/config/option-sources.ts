@@ -170,3 +170,14 @@ export function readOptionValues(
   }
   return { values, configFile };
 }
+
+/**
+ * One option's value from the file, env and flags, everything else ignored; undefined when
+ * unset or unreadable. For an option that must be known before the schema is complete
+ * (`--extensions`); the full load that follows reports every problem.
+ */
+export function peekOption(sources: ConfigSources, def: SchemaOption): unknown {
+  const ignored: string[] = [];
+  const flags = parseArgv(sources.argv, [def], ignored);
+  return readOptionValues(sources, flags, [def], ignored, []).values.get(def);
+}

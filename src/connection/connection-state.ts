@@ -58,6 +58,11 @@ export interface ConnectionContext {
    * `disconnect_mode=auto` calls Disconnect only for such connections.
    */
   readonly disconnectInterest: boolean;
+  /**
+   * Send a frame to the subscription `identifier` while it lives, from work that ends after its
+   * handler returned; false (nothing sent) once the subscription or the connection is gone.
+   */
+  sendToSubscription(identifier: string, frame: string): boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { RPC_RANK } from '../auth/identification-step.decorator.js';
 import { Inject, Module, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { IdentificationChain } from '../auth/identification-chain.js';
@@ -18,8 +19,6 @@ import { RPC_LOG_CONTEXT } from './rpc-reachability.js';
 import type { RpcSettings } from './rpc.options.js';
 import { RPC_CLIENT, RPC_SETTINGS } from './rpc.tokens.js';
 
-/** Rank of the RPC identification step: after JWT (10), before noauth (90). */
-export const RPC_RANK = 50;
 
 /** The RPC fallback when a client exists (RPC on), else null. */
 function rpcFallbackFor(settings: RpcSettings, client: RpcClient | null, logger: CableLogger): RpcFallback | null {

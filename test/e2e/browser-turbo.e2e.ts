@@ -9,17 +9,14 @@
  *
  * Needs Debian's chromium (guarded by `describeWith(CHROMIUM)`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
+import { launchChromium, type Browser } from '../support/browser.js';
 import { describeWith } from '../support/describe-with.js';
-import { CHROMIUM, CHROMIUM_PATH } from '../support/requirements.js';
+import { CHROMIUM } from '../support/requirements.js';
 import { fixtureCase, vectors } from '../unit/signed-streams/fixtures.js';
 
 const BROADCAST_KEY = 'browser-broadcast-key';
@@ -93,31 +90,23 @@ const describeChromium = await describeWith(CHROMIUM);
 
 describeChromium('Turbo Streams in headless Chromium', () => {
   let app: TestApp;
-  let context: BrowserContext;
-  let profileDir: string;
+  let browser: Browser;
   const turbo = fixtureCase('turbo-gid-colons');
   const stream = turbo.expect.kind === 'verified' ? turbo.expect.stream : '';
 
   beforeAll(async () => {
     app = await startApp(['--noauth', '--broadcast_key', BROADCAST_KEY, '--turbo_streams', '--turbo_streams_secret', vectors.keys.turbo]);
-    profileDir = mkdtempSync(join(tmpdir(), 'cablecar-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      timeout: 20000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 30000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   it.each(Object.keys(STACKS) as Stack[])('%s: a broadcast Turbo Stream appends to the page', async (stack) => {
     const site = await servePage(page(app.wsUrl(), turbo.signed), await bundle(stack));
-    const tab = await context.newPage();
+    const tab = await browser.context.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(error.message));
     try {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { npmFromCache } from '../support/commands.js';
+import { buildExample } from '../support/examples.js';
 import { readRuntimeStage, type DockerCopy } from '../support/dockerfile.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
@@ -91,6 +92,19 @@ describe('the Docker image (runtime stage assembled without Docker)', () => {
   it('passes its HEALTHCHECK on the port and health path configured by env', () => {
     expect(healthcheck({ PORT: String(port), ANYCABLE_HEALTH_PATH: '/up' })).toEqual({ code: 0, output: expect.stringContaining(`:${port}/up answered 200`) });
   });
+
+  it('runs an extension copied under /app, named by ANYCABLE_EXTENSIONS (cablecar resolves to the image\'s own copy)', async () => {
+    cpSync(buildExample('chat'), join(app, 'extensions'), { recursive: true });
+    const [command, ...args] = stage.cmd;
+    const env = imageEnv({ PORT: String(await freePort()), ANYCABLE_EXTENSIONS: 'extensions/chat.module.js', ANYCABLE_JWT_SECRET: 'image-secret' });
+    const withChat = await startServerProcess(command, args, { cwd: app, env, ...unprivileged });
+    try {
+      expect(withChat.output()).toMatch(/channels=[^ ]*ChatChannel/);
+      expect(withChat.output()).toContain('extensions loaded extensions=chat');
+    } finally {
+      await withChat.stop();
+    }
+  }, 120_000);
 
   it('fails its HEALTHCHECK when the health path answers 404 or nothing listens', async () => {
     expect(healthcheck({ ANYCABLE_PORT: String(port) })).toEqual({ code: 1, output: expect.stringContaining(`:${port}/health answered 404`) });

@@ -47,6 +47,19 @@ describe('the cablecar npm package', () => {
     expect(mustRun(bin, ['token', '--identifiers', '{"user_id":1}', '--jwt_secret', 's', '--ignore-config-path'], { cwd: project, timeoutMs: 15_000 }).stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
+  it('exposes the public entries with their types, and nothing deeper', () => {
+    const script = [
+      "const api = await import('cablecar');",
+      "const publisher = await import('cablecar/publisher');",
+      "let deep = 'allowed';",
+      "try { await import('cablecar/dist/errors.js'); } catch (error) { deep = error.code; }",
+      "console.log(JSON.stringify({ channel: typeof api.CableChannel, module: typeof api.CablecarModule, publisher: typeof publisher.HttpPublisher, deep }));",
+    ].join('\n');
+    const out = mustRun(process.execPath, ['--input-type=module', '-e', script], { cwd: project, timeoutMs: 15_000 }).stdout;
+    expect(JSON.parse(out)).toEqual({ channel: 'function', module: 'function', publisher: 'function', deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.d.ts', 'dist/publisher/index.d.ts', 'dist/channels/subscription-context.d.ts']));
+  });
+
   it('starts with only its production dependencies and answers the health check', async () => {
     const server = await startServerProcess(bin, ['--public', '--host', '127.0.0.1', '--port', '0', '--ignore-config-path'], { cwd: project, env: process.env });
     try {

@@ -8,7 +8,7 @@ export const TEST_ENV: ConnectionEnv = Object.freeze({ url: 'http://localhost/ca
 
 /** A read-only context with empty state; `overrides` replace any field. */
 export function testContext(overrides: Partial<ChannelContext> = {}): ChannelContext {
-  return { sid: 's1', identifiers: '{}', env: TEST_ENV, cstate: EMPTY_STATE, istate: () => EMPTY_STATE, signal: new AbortController().signal, disconnectInterest: false, ...overrides };
+  return { sid: 's1', identifiers: '{}', env: TEST_ENV, cstate: EMPTY_STATE, istate: () => EMPTY_STATE, signal: new AbortController().signal, disconnectInterest: false, sendToSubscription: () => false, ...overrides };
 }
 
 /** The handshake of a connection from 127.0.0.1 to `/cable` with no token; `overrides` replace any field. */

@@ -9,6 +9,8 @@ import { CAPABILITIES } from '../../src/capabilities.js';
 import { ChannelDiscovery } from '../../src/channels/channel-discovery.js';
 import * as configTokens from '../../src/config/config.tokens.js';
 import { APP_SETTINGS, LIMITS_SETTINGS, LOGGING_SETTINGS, NATS_SETTINGS, REDIS_SETTINGS, SERVER_SETTINGS, WS_SETTINGS } from '../../src/config/config.tokens.js';
+import { DASHBOARD_SETTINGS } from '../../src/dashboard/dashboard.tokens.js';
+import { EXTENSIONS_SETTINGS } from '../../src/extensions/extensions.tokens.js';
 import { Hub } from '../../src/hub/hub.js';
 import { RPC_SETTINGS } from '../../src/rpc/rpc.tokens.js';
 import { STREAMS_SETTINGS } from '../../src/signed-streams/signed-streams.tokens.js';
@@ -46,7 +48,7 @@ describe('AppModule wiring', () => {
   it('provides each slice, frozen, under its own token and no whole-config token', async () => {
     const { config } = testConfig(['--port', '9001']);
     const ctx = await contextFor(['--port', '9001']);
-    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, rpc: RPC_SETTINGS, logging: LOGGING_SETTINGS };
+    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, rpc: RPC_SETTINGS, logging: LOGGING_SETTINGS, dashboard: DASHBOARD_SETTINGS, extensions: EXTENSIONS_SETTINGS };
     expect(Object.keys(tokens).sort()).toEqual(CAPABILITIES.map((c) => c.name).sort());
     for (const [name, token] of Object.entries(tokens)) {
       const slice = ctx.get(token);

@@ -7,8 +7,8 @@ import { settingsFor, type ConfigOutcome, type ConfigSources } from '../../confi
 import { jwtCapability } from './jwt.options.js';
 import { issueToken } from './token-issuer.js';
 
-/** Loads the whole config (`loadCableConfig`); passed in, so this feature needs not know the list of capabilities. */
-export type TokenConfigLoader = (sources: ConfigSources) => ConfigOutcome;
+/** Loads the whole config (extensions' options included); passed in, so this feature needs not know the list of capabilities. */
+export type TokenConfigLoader = (sources: ConfigSources) => ConfigOutcome | Promise<ConfigOutcome>;
 
 /** Where the command writes. */
 export interface CommandOutput {
@@ -18,7 +18,7 @@ export interface CommandOutput {
 const USAGE = 'usage: cablecar token --identifiers JSON [--ttl SECONDS (default 3600, 0 = no exp)] [--jti] [--option value ...]';
 
 /** Run the command; returns the process exit code. */
-export function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, stderr: CommandOutput, load: TokenConfigLoader): number {
+export async function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, stderr: CommandOutput, load: TokenConfigLoader): Promise<number> {
   const rest: string[] = [];
   let identifiers: string | undefined;
   let ttl = '3600';
@@ -39,7 +39,7 @@ export function runTokenCommand(sources: ConfigSources, stdout: CommandOutput, s
   }
   const ttlSeconds = Number(ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0) return fail(stderr, `--ttl must be a whole number of seconds, got ${JSON.stringify(ttl)}`);
-  const outcome = load({ ...sources, argv: rest });
+  const outcome = await load({ ...sources, argv: rest });
   if (outcome.kind === 'help') return (stdout.write(USAGE + '\n'), 0);
   if (outcome.kind === 'invalid') return fail(stderr, `invalid configuration:\n  - ${outcome.problems.join('\n  - ')}`);
   // The current secret comes first (resolveJwtSettings); previous ones never sign.

@@ -25,10 +25,10 @@ const cwd = mkdtempSync(join(tmpdir(), 'cablecar-token-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** `cablecar token` with its output captured. */
-function runToken(argv: string[], env: Record<string, string> = {}) {
+async function runToken(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) }, loadCableConfig);
+  const code = await runTokenCommand({ argv: ['--ignore-config-path', ...argv], env, cwd }, { write: (t) => out.push(t) }, { write: (t) => err.push(t) }, loadCableConfig);
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -66,16 +66,16 @@ describe('issueToken', () => {
 });
 
 describe('cablecar token command', () => {
-  it('reads the secret from the environment (secret fallback too)', () => {
-    expect(runToken(['--identifiers={"a":1}'], { ANYCABLE_SECRET: 'env-secret' }).code).toBe(0);
+  it('reads the secret from the environment (secret fallback too)', async () => {
+    expect((await runToken(['--identifiers={"a":1}'], { ANYCABLE_SECRET: 'env-secret' })).code).toBe(0);
   });
 
-  it('fails with a message when something is missing or wrong', () => {
-    expect(runToken(['--identifiers', '{"a":1}'])).toMatchObject({ code: 2, err: expect.stringContaining('no JWT secret configured') });
-    expect(runToken(['--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--identifiers is required') });
-    expect(runToken(['--identifiers', 'nope', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('must be JSON') });
-    expect(runToken(['--identifiers', '{}', '--ttl', '-1', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--ttl') });
-    expect(runToken(['--identifiers', '{}', '--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown flag --bogus') });
+  it('fails with a message when something is missing or wrong', async () => {
+    expect(await runToken(['--identifiers', '{"a":1}'])).toMatchObject({ code: 2, err: expect.stringContaining('no JWT secret configured') });
+    expect(await runToken(['--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--identifiers is required') });
+    expect(await runToken(['--identifiers', 'nope', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('must be JSON') });
+    expect(await runToken(['--identifiers', '{}', '--ttl', '-1', '--jwt_secret', 's'])).toMatchObject({ code: 2, err: expect.stringContaining('--ttl') });
+    expect(await runToken(['--identifiers', '{}', '--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown flag --bogus') });
   });
 });
 
@@ -87,8 +87,8 @@ describeRubyJwt('tokens checked by ruby-jwt (what anycable-rb decodes with)', ()
     expect(rubyDecode(token, 's3cret', 'HS256')).toEqual({ ext: '{"user":"gid://app/User/1"}', exp: expect.any(Number), jti: 'j1' });
   });
 
-  it('accepts the token `cablecar token` prints for the configured secret', () => {
-    const { code, out } = runToken(['--identifiers', '{"user_id":42}', '--ttl', '300', '--jwt_secret', 'cli-secret']);
+  it('accepts the token `cablecar token` prints for the configured secret', async () => {
+    const { code, out } = await runToken(['--identifiers', '{"user_id":42}', '--ttl', '300', '--jwt_secret', 'cli-secret']);
     expect(code).toBe(0);
     const token = out.trim();
     expect(rubyDecode(token, 'cli-secret', 'HS256')).toEqual({ ext: '{"user_id":42}', exp: expect.any(Number) });

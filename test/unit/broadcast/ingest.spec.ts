@@ -7,6 +7,7 @@ import { Hub, type Subscriber } from '../../../src/hub/hub.js';
 import { SessionRegistry, type RegisteredSession } from '../../../src/hub/session-registry.js';
 import type { EdgeReadiness } from '../../../src/lifecycle/io-edge.js';
 import { CableLogger } from '../../../src/logging/cable-logger.js';
+import { COUNTER, Counters } from '../../../src/metrics/counters.js';
 
 /** A strict pub/sub double: records what was published and hands it on to the node only when told to. */
 class RecordingPubSub implements PubSub {
@@ -55,7 +56,8 @@ function node() {
   const hub = new Hub();
   const registry = new SessionRegistry();
   const logger = new CableLogger({ level: 'error', format: 'json', write: () => undefined });
-  return { hub, registry, delivery: new NodeDelivery(hub, registry, logger) };
+  const counters = new Counters();
+  return { hub, registry, counters, delivery: new NodeDelivery(hub, registry, logger, counters) };
 }
 
 const publication = (stream: string, data: string): BroadcastItem => ({ kind: 'publication', publication: { stream, data } });
@@ -93,13 +95,14 @@ describe('Ingest', () => {
 
 describe('NodeDelivery', () => {
   it('hands publications to the hub (exclude_socket honoured) and remote disconnects to the registry', () => {
-    const { hub, registry, delivery } = node();
+    const { hub, registry, delivery, counters } = node();
     const a = new Recorder('a');
     const b = new Recorder('b');
     hub.subscribe(a, 's', 'id');
     hub.subscribe(b, 's', 'id');
     delivery.deliver({ kind: 'publication', publication: { stream: 's', data: '"hi"', meta: { exclude_socket: 'a' } } });
     expect([a.messages, b.messages]).toEqual([[], ['hi']]);
+    expect([counters.get(COUNTER.broadcasts), counters.get(COUNTER.deliveries)]).toEqual([1, 1]);
     const tabs = [identified(registry, session('1', 'u')), identified(registry, session('2', 'u'))];
     delivery.deliver({ kind: 'disconnect', identifiers: 'u', reconnect: true });
     expect(tabs.map((tab) => tab.reasons)).toEqual([['remote:true'], ['remote:true']]);

@@ -425,3 +425,46 @@ describe('Session close seam', () => {
     expect(logged('error')[0]).toMatchObject({ msg: 'disconnect failed', error: `${idOf('Test')}: gone` });
   });
 });
+
+describe('Session live-subscription seam', () => {
+  it('sends to a subscription only while it lives and the connection is open', () => {
+    const { ws, session } = open();
+    const id = idOf('Test');
+    expect(session.sendToSubscription(id, '{"early":1}')).toBe(false);
+    ws.receive({ command: 'subscribe', identifier: id });
+    ws.sent.length = 0;
+    expect(session.sendToSubscription(id, '{"later":1}')).toBe(true);
+    ws.receive({ command: 'unsubscribe', identifier: id });
+    expect(session.sendToSubscription(id, '{"gone":1}')).toBe(false);
+    ws.receive({ command: 'subscribe', identifier: id });
+    session.disconnect('remote');
+    expect(session.sendToSubscription(id, '{"closed":1}')).toBe(false);
+    expect(ws.sent.filter((frame) => !frame.includes('confirm') && !frame.includes('disconnect'))).toEqual(['{"later":1}']);
+  });
+});
+
+describe('Session counters', () => {
+  it('counts live subscriptions per channel, down again on unsubscribe and on close', () => {
+    const { ws, counters } = open();
+    ws.receive({ command: 'subscribe', identifier: idOf('Test', { n: 1 }) });
+    ws.receive({ command: 'subscribe', identifier: idOf('Test', { n: 2 }) });
+    ws.receive({ command: 'subscribe', identifier: idOf('ChatChannel') });
+    expect([counters.get('subscriptions:Test'), counters.get('subscriptions:ChatChannel')]).toEqual([2, 1]);
+    ws.receive({ command: 'unsubscribe', identifier: idOf('Test', { n: 1 }) });
+    expect(counters.get('subscriptions:Test')).toBe(1);
+    ws.peerClosed();
+    expect([counters.get('subscriptions:Test'), counters.get('subscriptions:ChatChannel')]).toEqual([0, 0]);
+  });
+
+  it('counts disconnects by reason: catalogued reasons, close texts and client closes', () => {
+    const byServer = open();
+    byServer.session.disconnect('too_slow');
+    const failed = setup();
+    failed.session.identified({ kind: 'error', detail: 'down' });
+    const byClient = open();
+    byClient.ws.peerClosed();
+    expect(byServer.counters.recentDisconnects().map((d) => d.reason)).toEqual(['too_slow']);
+    expect(failed.counters.get('disconnects_total:Auth Error')).toBe(1);
+    expect(byClient.counters.get('disconnects_total:closed by client')).toBe(1);
+  });
+});
