@@ -111,6 +111,10 @@ export function resolveBroadcastSettings(options: Readonly<BroadcastOptions>, sh
   const kind = pubsubKind(options, shared);
   const warnings: string[] = [];
   if (adapters.has('redisx') && kind === 'none') warnings.push('broadcast_adapter redisx with pubsub none: only the node that reads a message delivers it (set pubsub=redis or nats for several nodes)');
+  if (adapters.has('actioncable') && !options.actioncableChannelPrefix && kind === 'redis') {
+    // why: both name Redis channels after the bare stream, so each would hear the other's messages (same Redis database).
+    warnings.push('broadcast_adapter actioncable without actioncable_channel_prefix and pubsub redis share channel names: set a channel_prefix in cable.yml (and here), or use pubsub nats');
+  }
   const settings: BroadcastSettings = {
     ...(adapters.has('http') ? { http: { path: options.httpBroadcastPath, maxBodySize: options.httpBroadcastMaxBodySize, auth: broadcastAuthFor(key, shared.app.public) } } : {}),
     ...(adapters.has('redis') ? { redis: { channel: options.redisChannel } } : {}),

@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../config/redis.options.js';
 import { RedisChannelsConnection } from '../connections/redis-channels.connection.js';
-import { newRedisClient } from '../connections/redis.connection.js';
+import { closeRedis, newRedisClient } from '../connections/redis.connection.js';
 import { EdgeStatus } from '../lifecycle/edge-status.js';
 import type { EdgeReadiness } from '../lifecycle/io-edge.js';
 import type { BroadcasterReporting } from './broadcaster.js';
@@ -53,8 +53,7 @@ export class RedisPubSub implements PubSub {
     this.traffic.stop();
     this.pubStatus.stop();
     await this.subscriber.stop();
-    if (this.publisher.status === 'ready') await this.publisher.quit().catch(() => this.publisher.disconnect());
-    else this.publisher.disconnect();
+    await closeRedis(this.publisher);
   }
 
   readiness(): EdgeReadiness {

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../config/redis.options.js';
 import type { EdgeStatus } from '../lifecycle/edge-status.js';
-import { newRedisClient, watchSentinelMaster } from './redis.connection.js';
+import { closeRedis, newRedisClient, watchSentinelMaster } from './redis.connection.js';
 
 /** Channels per SUBSCRIBE command when resubscribing (anycable's `batchSubscribeSize`). */
 const BATCH = 256;
@@ -64,13 +64,8 @@ export class RedisChannelsConnection {
     this.stopWatch();
     this.status.stop();
     this.channels.clear();
-    if (this.client.status === 'end') return;
-    if (this.client.status === 'ready') {
-      await this.client.unsubscribe().catch(() => undefined);
-      await this.client.quit().catch(() => this.client.disconnect());
-      return;
-    }
-    this.client.disconnect();
+    if (this.client.status === 'ready') await this.client.unsubscribe().catch(() => undefined);
+    await closeRedis(this.client);
   }
 
   private resubscribe(): void {

@@ -43,6 +43,7 @@ export function redisClientOptions(settings: RedisSettings, role: RedisClientRol
     ...(settings.sentinelPassword !== undefined ? { sentinelPassword: settings.sentinelPassword } : {}),
     ...(url.protocol === 'rediss:' ? { enableTLSForSentinelMode: true } : {}),
     sentinelRetryStrategy: (attempt) => backoffMs(attempt),
+    sentinelReconnectStrategy: (attempt: number) => backoffMs(attempt),
     failoverDetector: true,
   };
 }
@@ -57,6 +58,16 @@ function fromUrl(url: URL): RedisOptions {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     db: Number.isInteger(db) ? db : 0,
   };
+}
+
+/**
+ * Close a client for good: QUIT when connected (the server sees a clean goodbye), then
+ * `disconnect()` in every case, because only that also ends ioredis' Sentinel failover
+ * detector connections and any pending reconnect timer.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => undefined);
+  client.disconnect();
 }
 
 /** A new, not yet connected client for one edge. */

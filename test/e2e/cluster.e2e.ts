@@ -82,6 +82,15 @@ for (const engine of ENGINES) {
       return untilHeard(() => postTo(via, { stream, data: JSON.stringify({ marker: ++n }) }), () => listeners.every((l) => messages(l).some((m) => 'marker' in m)));
     };
 
+    /** A fresh stream with one client on A and one on C, both already hearing broadcasts posted to B. */
+    const onAAndC = async (prefix: string) => {
+      const [a, b, c] = nodes;
+      const stream = unique(prefix);
+      const pair = [await client(a, stream), await client(c, stream)] as const;
+      await settle(b, stream, [...pair]);
+      return { stream, onA: pair[0], onC: pair[1], b };
+    };
+
     beforeAll(async () => {
       monitor = await engine.monitor();
       const flags = ['--broadcast_adapter', 'http', '--jwt_secret', SECRET, '--pubsub', engine.name, `--${engine.name}_pubsub_channel`, commands, ...engine.connection];
@@ -94,11 +103,8 @@ for (const engine of ENGINES) {
     });
 
     it('delivers a broadcast posted to B to the clients on A and C exactly once, and B, with no subscriber, hears nothing', async () => {
-      const [a, b, c] = nodes;
-      const stream = unique('orders');
-      const onA = await client(a, stream);
-      const onC = await client(c, stream);
-      await settle(b, stream, [onA, onC]);
+      const a = nodes[0];
+      const { stream, onA, onC, b } = await onAAndC('orders');
       await monitor.watch(stream);
       if (engine.name === 'redis') {
         const redis = redisClient();
@@ -119,11 +125,7 @@ for (const engine of ENGINES) {
     });
 
     it('carries a whisper sent on A to the listener on C, not back to its sender', async () => {
-      const [a, b, c] = nodes;
-      const stream = unique('typing');
-      const sender = await client(a, stream);
-      const listener = await client(c, stream);
-      await settle(b, stream, [sender, listener]);
+      const { stream, onA: sender, onC: listener, b } = await onAAndC('typing');
       sender.send({ command: 'whisper', identifier: pubsubIdentifier(stream), data: { typing: 'ann' } });
       await waitFor(() => messages(listener).some((m) => m.typing === 'ann'), 5000, 'whisper on C');
       expect(await postTo(b, { stream, data: '"after"' })).toBe(201);
@@ -132,11 +134,7 @@ for (const engine of ENGINES) {
     });
 
     it('honours exclude_socket for a session on another node', async () => {
-      const [a, b, c] = nodes;
-      const stream = unique('edits');
-      const author = await client(a, stream);
-      const reader = await client(c, stream);
-      await settle(b, stream, [author, reader]);
+      const { stream, onA: author, onC: reader, b } = await onAAndC('edits');
       expect(await postTo(b, { stream, data: '"not for the author"', meta: { exclude_socket: author.sid } })).toBe(201);
       expect(await postTo(b, { stream, data: '"for all"' })).toBe(201);
       expect((await author.framesBefore((f) => f.message === 'for all', 5000)).filter((f) => 'message' in f && !('marker' in (f.message as object)))).toEqual([]);

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { describeWith } from '../support/describe-with.js';
 import { pubsubIdentifier, RawClient } from '../support/raw-client.js';
 import { NATS_SERVER_BINARY, REDIS, REDIS_SERVER_BINARY, TEST_REDIS_URL } from '../support/requirements.js';
-import { eventually, OwnServer, postTo, redisClient, startNode, subscriberCount, unique, untilHeard, type CableNode } from '../support/scale.js';
+import { eventually, OwnServer, postTo, redisClient, sparePort, startNode, subscriberCount, unique, untilHeard, type CableNode } from '../support/scale.js';
 
 const heard = (client: RawClient, stream: string) => client.frames.some((f) => f.identifier === pubsubIdentifier(stream) && 'message' in f);
 const lines = (node: CableNode, text: string) => node.output().split('\n').filter((line) => line.includes(text)).length;
@@ -98,5 +98,30 @@ for (const outage of CASES) {
     const out = node.output();
     expect(out.indexOf('shutting down: disconnecting sessions')).toBeGreaterThan(-1);
     expect(out.indexOf('broadcast edges stopped')).toBeGreaterThan(out.indexOf('shutting down: disconnecting sessions'));
+  }, 30_000);
+});
+
+(await describeWith(NATS_SERVER_BINARY))('graceful shutdown with NATS edges', () => {
+  it('sends server_restart first, then drains: no cablecar connection or subscription is left on the server', async () => {
+    const monitorPort = await sparePort();
+    const server = await OwnServer.custom('nats-server', (port) => ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort)]);
+    await server.start();
+    const connz = async () => (await (await fetch(`http://127.0.0.1:${monitorPort}/connz?subs=1`)).json()) as { connections?: { name?: string; subscriptions_list?: string[] }[] };
+    const stream = unique('bye');
+    const node = await startNode(['--broadcast_adapter', 'http,nats', '--nats_servers', `nats://127.0.0.1:${server.port}`, '--pubsub', 'nats']);
+    try {
+      const client = await RawClient.welcomed(node.wsUrl);
+      await client.subscribe(pubsubIdentifier(stream));
+      await untilHeard(() => postTo(node, { stream, data: '"hi"' }), () => heard(client, stream));
+      const before = (await connz()).connections ?? [];
+      expect(before.map((c) => c.name).sort()).toEqual(['cablecar-broadcast-nats', 'cablecar-pubsub']);
+      expect(before.find((c) => c.name === 'cablecar-pubsub')?.subscriptions_list).toContain(stream);
+      expect(await node.stop()).toBe('0');
+      expect(client.nonPing().at(-1)).toEqual({ type: 'disconnect', reason: 'server_restart', reconnect: true });
+      expect((await connz()).connections ?? []).toEqual([]);
+    } finally {
+      await node.stop();
+      await server.stop();
+    }
   }, 30_000);
 });

@@ -11,7 +11,7 @@ import { startApp, type TestApp } from '../support/app.js';
 import { describeWith } from '../support/describe-with.js';
 import { waitFor } from '../support/raw-client.js';
 import { REDIS, RUBY_ACTIONCABLE_REDIS, TEST_REDIS_URL } from '../support/requirements.js';
-import { eventually, railsSubscriber, redisClient, subscriberCount, unique, untilHeard } from '../support/scale.js';
+import { eventually, railsSubscriber, redisClient, subscriberCount, subscribersReach, unique, untilHeard } from '../support/scale.js';
 
 const readiness = async (app: TestApp) => {
   const res = await fetch(app.httpUrl('/ready'));
@@ -25,7 +25,7 @@ const readiness = async (app: TestApp) => {
   beforeAll(async () => {
     redis = redisClient();
     app = await startApp(['--public', '--broadcast_adapter', 'redis', '--redis_url', TEST_REDIS_URL, '--redis_channel', channel, '--pubsub', 'none']);
-    await eventually(async () => (await subscriberCount(redis, channel)) === 1 || undefined, 5000, 'broadcaster subscribed');
+    await subscribersReach(redis, channel, 1);
   });
   afterAll(async () => {
     await app.close();
@@ -50,7 +50,7 @@ const readiness = async (app: TestApp) => {
 
   it('unsubscribes and closes its connection at shutdown', async () => {
     const other = await startApp(['--public', '--broadcast_adapter', 'redis', '--redis_url', TEST_REDIS_URL, '--redis_channel', `${channel}-2`, '--pubsub', 'none']);
-    await eventually(async () => (await subscriberCount(redis, `${channel}-2`)) === 1 || undefined, 5000, 'subscribed');
+    await subscribersReach(redis, `${channel}-2`, 1);
     await other.close();
     expect(await subscriberCount(redis, `${channel}-2`)).toBe(0);
   });
@@ -109,18 +109,18 @@ const readiness = async (app: TestApp) => {
   it('subscribes <channel_prefix>:<stream> for a watched stream and delivers what Rails broadcasts, HTML escapes and all', async () => {
     const stream = unique('room');
     const client = await railsSubscriber(app.wsUrl(), stream);
-    await eventually(async () => (await subscriberCount(redis, `${prefix}:${stream}`)) === 1 || undefined, 5000, 'per-stream subscription');
+    await subscribersReach(redis, `${prefix}:${stream}`, 1);
     railsBroadcast(prefix, stream, [{ text: '<b>hi</b> & bye' }, 'plain', [1, 2]]);
     await waitFor(() => client.received.length === 3, 5000, 'three broadcasts');
     expect(client.received).toEqual([{ text: '<b>hi</b> & bye' }, 'plain', [1, 2]]);
     client.close();
-    await eventually(async () => (await subscriberCount(redis, `${prefix}:${stream}`)) === 0 || undefined, 5000, 'unsubscribed once idle');
+    await subscribersReach(redis, `${prefix}:${stream}`, 0);
   });
 
   it('listens to nothing for streams nobody on this node watches', async () => {
     const watched = unique('watched');
     const client = await railsSubscriber(app.wsUrl(), watched);
-    await eventually(async () => (await subscriberCount(redis, `${prefix}:${watched}`)) === 1 || undefined, 5000, 'subscribed');
+    await subscribersReach(redis, `${prefix}:${watched}`, 1);
     expect(await subscriberCount(redis, `${prefix}:${unique('unwatched')}`)).toBe(0);
     client.close();
   });
@@ -129,7 +129,7 @@ const readiness = async (app: TestApp) => {
     const bare = await startApp(['--public', '--broadcast_adapter', 'actioncable', '--redis_url', TEST_REDIS_URL, '--pubsub', 'none']);
     const stream = unique('bare');
     const client = await railsSubscriber(bare.wsUrl(), stream);
-    await eventually(async () => (await subscriberCount(redis, stream)) === 1 || undefined, 5000, 'bare subscription');
+    await subscribersReach(redis, stream, 1);
     railsBroadcast('', stream, [{ ok: true }]);
     await waitFor(() => client.received.length === 1, 5000, 'broadcast');
     expect(client.received).toEqual([{ ok: true }]);

@@ -198,3 +198,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Wait until exactly `n` connections are subscribed to `channel` (a node's SUBSCRIBE is asynchronous). */
+export function subscribersReach(redis: Redis, channel: string, n: number, timeoutMs = 5000): Promise<true> {
+  return eventually(async () => (await subscriberCount(redis, channel)) === n || undefined, timeoutMs, `${n} subscribers on ${channel}`);
+}

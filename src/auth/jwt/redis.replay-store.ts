@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { RedisSettings } from '../../config/redis.options.js';
-import { redisClientOptions } from '../../connections/redis.connection.js';
+import { closeRedis, redisClientOptions } from '../../connections/redis.connection.js';
 import type { EdgeReadiness } from '../../lifecycle/io-edge.js';
 import type { ReplayStore } from './replay-store.js';
 
@@ -50,7 +50,6 @@ export class RedisReplayStore implements ReplayStore {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.redis.status === 'end') return;
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }

@@ -57,6 +57,8 @@ describe('broadcast slice resolve', () => {
 
   it('warns about redisx without a pub/sub, and needs a redis_url for every Redis edge', () => {
     expect(resolve({ broadcastAdapter: ['redisx'], pubsub: 'none' }).warnings).toEqual([expect.stringContaining('only the node that reads a message delivers it')]);
+    expect(resolve({ broadcastAdapter: ['actioncable'], pubsub: 'redis' }).warnings).toEqual([expect.stringContaining('share channel names')]);
+    expect(resolve({ broadcastAdapter: ['actioncable'], pubsub: 'redis', actioncableChannelPrefix: 'app' }).warnings).toEqual([]);
     expect(resolve({}, {}, { redisUrl: '' }).problems).toEqual(['redis_url: needed by the Redis broadcast adapters and the Redis pub/sub']);
     expect(resolve({ broadcastAdapter: ['http', 'nats'] }, {}, { redisUrl: '' }).problems).toEqual([]);
   });
