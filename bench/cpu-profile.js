@@ -7,6 +7,7 @@
  *   node bench/cpu-profile.js [cablecar|baseline] [subscribers=5000] [broadcasts=60]   # during fan-out
  *   node bench/cpu-profile.js rpc-connect [connections=2000]   # cablecar during an RPC (gRPC) connect avalanche
  *   node bench/cpu-profile.js jwt-connect [connections=2000]   # the same server, JWT connects, for comparison
+ *   node bench/cpu-profile.js turbo-subscribe [connections=2000] [perClient=5]   # cablecar (or TURBO_SERVER=baseline) during signed Turbo subscribes
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,13 +15,16 @@ import { InspectorSession } from './lib/inspector.js';
 import { LoadPool } from './lib/load-pool.js';
 import { runTool } from './lib/processes.js';
 import { BENCH, startInspected } from './lib/inspected-server.js';
-import { pubsubIdentifier, signJwt } from './lib/tokens.js';
+import { pubsubIdentifier, signJwt, turboIdentifier } from './lib/tokens.js';
 import { RPC_BENCH_JWT_SECRET, startCablecar, startRails } from './rpc.js';
 
 const which = process.argv[2] ?? 'cablecar';
 const connectMode = which === 'rpc-connect' || which === 'jwt-connect';
-const size = Number(process.argv[3] ?? (connectMode ? 2000 : 5000));
-const count = Number(process.argv[4] ?? 60);
+const turboMode = which === 'turbo-subscribe';
+const size = Number(process.argv[3] ?? (connectMode || turboMode ? 2000 : 5000));
+const count = Number(process.argv[4] ?? (turboMode ? 5 : 60));
+/** The Turbo key of run.js' turbo scenarios. */
+const TURBO_KEY = 'bench-turbo-key';
 
 /** Profile `work` on an inspected server; writes `<name>.cpuprofile` and prints the summary. */
 async function profiled(inspector, name, work, unit) {
@@ -75,8 +79,30 @@ async function connectProfile() {
   }
 }
 
+/** `size` welcomed sockets each subscribe to `count` distinct signed Turbo streams (run.js `turbo-subscribe`). */
+async function turboProfile() {
+  const target = process.env.TURBO_SERVER ?? 'cablecar';
+  const { server, inspector, load } = await startInspected(target, ['--turbo_streams', '--turbo_streams_secret', TURBO_KEY]);
+  const identifiers = (tag) => Array.from({ length: size * count }, (_, i) => turboIdentifier(TURBO_KEY, `bench:turbo:${tag}:${i}`));
+  try {
+    // Warm-up round (JIT), then the profiled one on fresh sockets.
+    await load.open({ url: server.wsUrl, n: size, concurrency: 100 });
+    await load.subscribe({ identifiers: identifiers('warm'), perClient: count, concurrency: 100 });
+    await load.closeAll();
+    await load.open({ url: server.wsUrl, n: size, concurrency: 100 });
+    const ids = identifiers('p');
+    const work = () => load.subscribe({ identifiers: ids, perClient: count, concurrency: 100 });
+    await profiled(inspector, `${target}-turbo-subscribe-${size}`, work, { count: size * count, what: `${size} sockets x ${count} signed streams`, per: 'subscription' });
+  } finally {
+    inspector.close();
+    await load.closeAll();
+    await load.stop();
+    await server.stop();
+  }
+}
+
 async function main() {
-  await (connectMode ? connectProfile() : fanoutProfile());
+  await (connectMode ? connectProfile() : turboMode ? turboProfile() : fanoutProfile());
 }
 
 /** Self time per function (ms, summed over samples), largest first. */

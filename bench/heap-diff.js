@@ -8,6 +8,8 @@
  *
  * `--retainers IncomingMessage` also prints who keeps one such object (created
  * after the first snapshot) alive: the chain of retainers up to a GC root.
+ * `--owners` groups the new objects by their first retainer (`Owner.edge`), so
+ * each row names the field that holds them (e.g. `Session.env -> Object`).
  */
 import { runTool } from './lib/processes.js';
 import { startInspected } from './lib/inspected-server.js';
@@ -38,6 +40,45 @@ async function snapshot(inspector) {
     byKey.set(key, entry);
   }
   return { byKey, snap };
+}
+
+/** Per-connection bytes of new nodes grouped by (first retainer's name, edge label, node key). */
+function printOwners(snap, oldIds, n) {
+  const meta = snap.snapshot.meta;
+  const nf = meta.node_fields.length;
+  const ef = meta.edge_fields.length;
+  const [iType, iName, iId, iSize, iEdges] = ['type', 'name', 'id', 'self_size', 'edge_count'].map((f) => meta.node_fields.indexOf(f));
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => meta.edge_fields.indexOf(f));
+  const edgeTypes = meta.edge_types[0];
+  const nodeTypes = meta.node_types[0];
+  const nodeCount = snap.nodes.length / nf;
+  const owner = new Array(nodeCount);
+  const nameOf = (i) => snap.strings[snap.nodes[i * nf + iName]].slice(0, 40);
+  let e = 0;
+  for (let i = 0; i < nodeCount; i++) {
+    for (let k = 0; k < snap.nodes[i * nf + iEdges]; k++, e += ef) {
+      const type = edgeTypes[snap.edges[e + eType]];
+      if (type === 'weak' || type === 'shortcut') continue;
+      const to = snap.edges[e + eTo] / nf;
+      if (owner[to] !== undefined) continue;
+      const label = type === 'element' || type === 'hidden' || type === 'internal' ? `[${type === 'internal' ? snap.strings[snap.edges[e + eName]] : snap.edges[e + eName]}]` : snap.strings[snap.edges[e + eName]];
+      owner[to] = `${nameOf(i)}.${label}`;
+    }
+  }
+  const rows = new Map();
+  for (let i = 0; i < nodeCount; i++) {
+    if (oldIds.has(snap.nodes[i * nf + iId])) continue;
+    const key = `${owner[i] ?? '(root)'} -> ${nodeTypes[snap.nodes[i * nf + iType]]}:${nameOf(i)}`;
+    const row = rows.get(key) ?? { count: 0, size: 0 };
+    row.count++;
+    row.size += snap.nodes[i * nf + iSize];
+    rows.set(key, row);
+  }
+  console.log('\nnew objects by first retainer (bytes/conn, objects/conn):');
+  for (const [key, r] of [...rows].sort((a, b) => b[1].size - a[1].size).slice(0, 60)) {
+    if (r.size / n < 4) break;
+    console.log(`${(r.size / n).toFixed(0).padStart(10)}  ${(r.count / n).toFixed(2).padStart(6)}  ${key}`);
+  }
 }
 
 /** Print retainer chains (depth-limited) of one node named `name` whose id is not in `oldIds`. */
@@ -100,6 +141,7 @@ async function main() {
     for (const r of rows.slice(0, 40)) console.log(`${r.perConn.toFixed(0).padStart(10)}  ${r.objectsPerConn.toFixed(2).padStart(12)}  ${r.key}`);
     const at = process.argv.indexOf('--retainers');
     if (at > 0) printRetainers(snapAfter, process.argv[at + 1], oldIds);
+    if (process.argv.includes('--owners')) printOwners(snapAfter, oldIds, n);
   } finally {
     inspector.close();
     await load.closeAll();

@@ -15,12 +15,12 @@ const SERVERS = {
   baseline: [join(BENCH, 'baseline-server.js'), ['--host', '127.0.0.1', '--port', '0']],
 };
 
-/** Start `which` ('cablecar' | 'baseline') with the inspector on; returns { server, inspector, load }. */
-export async function startInspected(which) {
+/** Start `which` ('cablecar' | 'baseline') with the inspector on (plus `extraArgs`); returns { server, inspector, load }. */
+export async function startInspected(which, extraArgs = []) {
   const entry = SERVERS[which];
   if (!entry) throw new Error(`unknown server ${which} (cablecar or baseline)`);
   const [script, args] = entry;
-  const server = await startServer({ name: which, script, args, nodeArgs: ['--inspect=127.0.0.1:0'], cwd: ROOT });
+  const server = await startServer({ name: which, script, args: [...args, ...extraArgs], nodeArgs: ['--inspect=127.0.0.1:0'], cwd: ROOT });
   const inspector = await InspectorSession.connect(server.inspectorUrl);
   const load = new LoadPool(join(BENCH, 'load.js'), 1);
   return { server, inspector, load };

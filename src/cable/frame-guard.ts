@@ -16,16 +16,23 @@ export function maxFragmentsFor(maxMessageSize: number): number {
   return Math.max(16, Math.floor(maxMessageSize / 1024));
 }
 
-const enum Phase {
-  Header,
-  Payload,
-}
-
-/** See file comment. One per connection; feed it every chunk read from the socket. */
+/**
+ * See file comment. One per connection that has sent something; feed it every chunk read from the socket.
+ * why numbers only (no header byte array): a header is parsed byte by byte as it streams in, so the
+ * guard is one small object of one shape per connection.
+ */
 export class FrameGuard {
-  private phase = Phase.Header;
-  /** Header bytes collected so far (a header is 2..14 bytes and may span chunks). */
-  private readonly header: number[] = [];
+  /** Header bytes of the current frame read so far (0 = at a frame boundary or in a payload). */
+  private headerPos = 0;
+  /** Full header size once its second byte is known (2..14). */
+  private headerLength = 2;
+  /** Header position after the extended payload length (2, 4 or 10). */
+  private lengthEnd = 2;
+  /** First header byte (FIN and opcode). */
+  private b0 = 0;
+  /** Payload length, accumulated from the header. */
+  private length = 0;
+  /** Payload bytes of the current frame still to skip. */
   private payloadLeft = 0;
   /** Fragments of the message in progress (0 = none in progress). */
   private fragments = 0;
@@ -40,46 +47,40 @@ export class FrameGuard {
   /** Parse `chunk`; false once a message has more than `maxFragments` fragments. */
   push(chunk: Buffer): boolean {
     let offset = 0;
-    while (offset < chunk.length) {
-      if (this.phase === Phase.Payload) {
-        const skip = Math.min(this.payloadLeft, chunk.length - offset);
+    const end = chunk.length;
+    while (offset < end) {
+      if (this.payloadLeft > 0) {
+        const skip = Math.min(this.payloadLeft, end - offset);
         this.payloadLeft -= skip;
         offset += skip;
-        if (this.payloadLeft === 0) this.phase = Phase.Header;
         continue;
       }
-      this.header.push(chunk[offset++]);
-      const needed = this.headerLength();
-      if (needed === undefined || this.header.length < needed) continue;
-      if (!this.frameHeaderDone()) return false;
+      const byte = chunk[offset++];
+      const pos = this.headerPos++;
+      if (pos === 0) {
+        this.b0 = byte;
+        continue;
+      }
+      if (pos === 1) {
+        const len7 = byte & 0x7f;
+        this.lengthEnd = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0);
+        this.headerLength = this.lengthEnd + ((byte & 0x80) !== 0 ? 4 : 0);
+        this.length = len7 < 126 ? len7 : 0;
+      } else if (pos < this.lengthEnd) {
+        // 16- or 64-bit length, big-endian; anything beyond 2^53 is rejected by `ws` anyway.
+        this.length = this.length * 256 + byte;
+      }
+      if (this.headerPos === this.headerLength && !this.frameHeaderDone()) return false;
     }
     return true;
   }
 
-  /** Header size once the first two bytes are known. */
-  private headerLength(): number | undefined {
-    if (this.header.length < 2) return undefined;
-    const len7 = this.header[1] & 0x7f;
-    const masked = (this.header[1] & 0x80) !== 0;
-    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
-  }
-
   /** Account for one complete frame header; false when the fragment cap is passed. */
   private frameHeaderDone(): boolean {
-    const [b0, b1] = this.header;
-    const fin = (b0 & 0x80) !== 0;
-    const opcode = b0 & 0x0f;
-    const len7 = b1 & 0x7f;
-    let length = len7;
-    if (len7 === 126) length = (this.header[2] << 8) | this.header[3];
-    else if (len7 === 127) {
-      // 64-bit length; anything beyond 2^53 is rejected by `ws` anyway.
-      length = 0;
-      for (let i = 2; i < 10; i++) length = length * 256 + this.header[i];
-    }
-    this.header.length = 0;
-    this.payloadLeft = length;
-    this.phase = length > 0 ? Phase.Payload : Phase.Header;
+    const fin = (this.b0 & 0x80) !== 0;
+    const opcode = this.b0 & 0x0f;
+    this.headerPos = 0;
+    this.payloadLeft = this.length;
     if (opcode >= 0x8) return true; // control frames may interleave with fragments
     if (opcode !== 0x0) {
       // A new data frame; unfinished fragments before it are a protocol error `ws` reports itself.

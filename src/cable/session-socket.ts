@@ -67,24 +67,28 @@ export type SessionPhase = 'identifying' | 'open' | 'closed';
 
 /** See file comment. */
 export abstract class SessionSocket {
+  // why every field is initialised here, lazily created ones to undefined: one hidden class for every
+  // session, with no property added later (that would move fields into a separate PropertyArray).
   protected phase: SessionPhase = 'identifying';
   /**
    * Frames read while identification or an async command runs; keeps per-session order.
    * The socket is paused as soon as one frame waits, so only what `ws` had already read lands here.
+   * Created when the first frame has to wait.
    */
-  private backlog: string[] = [];
+  private backlog: string[] | undefined = undefined;
   private backlogBytes = 0;
   private busy = true;
-  private deadlineTimer?: NodeJS.Timeout;
-  private fragmentTimer?: NodeJS.Timeout;
-  private readonly frameGuard: FrameGuard;
+  private deadlineTimer: NodeJS.Timeout | undefined = undefined;
+  private fragmentTimer: NodeJS.Timeout | undefined = undefined;
+  // why lazy: an idle connection sends nothing after the upgrade, so it never needs a guard.
+  private frameGuard: FrameGuard | undefined = undefined;
   // why lazy: most connections never whisper, and an idle one never sends a command.
-  private commandBucket?: TokenBucket;
-  private whisperBucket?: TokenBucket;
+  private commandBucket: TokenBucket | undefined = undefined;
+  private whisperBucket: TokenBucket | undefined = undefined;
   /** Limits already logged at info for this session (bit per limit), so a client cannot flood the log. */
   private limitsLogged = 0;
   /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
-  private closeController?: AbortController;
+  private closeController: AbortController | undefined = undefined;
 
   constructor(
     readonly sid: string,
@@ -92,7 +96,6 @@ export abstract class SessionSocket {
     protected readonly deps: SessionDeps,
     rawSocket: Duplex,
   ) {
-    this.frameGuard = new FrameGuard(deps.limits.maxFragments);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', () => this.onSocketClosed());
     // why: a socket error is followed by 'close'; without a listener `ws` would throw.
@@ -201,7 +204,7 @@ export abstract class SessionSocket {
   /** Read frames again (after identification or an async command), first those that waited. */
   protected release(): void {
     this.busy = false;
-    while (!this.busy && this.backlog.length > 0 && this.phase === 'open') {
+    while (!this.busy && this.backlog !== undefined && this.backlog.length > 0 && this.phase === 'open') {
       const text = this.backlog.shift()!;
       this.backlogBytes -= text.length;
       this.process(text);
@@ -250,7 +253,7 @@ export abstract class SessionSocket {
   }
 
   private dropBacklog(): void {
-    this.backlog = [];
+    this.backlog = undefined;
     this.backlogBytes = 0;
   }
 
@@ -274,13 +277,14 @@ export abstract class SessionSocket {
 
   private onRawData(chunk: Buffer): void {
     if (this.phase === 'closed') return;
-    if (!this.frameGuard.push(chunk)) {
+    const guard = (this.frameGuard ??= new FrameGuard(this.deps.limits.maxFragments));
+    if (!guard.push(chunk)) {
       this.limitHit('fragments', { max: this.deps.limits.maxFragments });
       this.abort(CLOSE_MESSAGE_TOO_BIG, 'Too many fragments');
       return;
     }
     // A message arriving in fragments must finish in time; browsers never fragment.
-    if (this.frameGuard.inFragmentedMessage) {
+    if (guard.inFragmentedMessage) {
       this.fragmentTimer ??= setTimeout(() => this.onFragmentDeadline(), FRAGMENTED_MESSAGE_DEADLINE_MS).unref();
     } else if (this.fragmentTimer) {
       clearTimeout(this.fragmentTimer);
@@ -309,7 +313,7 @@ export abstract class SessionSocket {
       this.disconnect('rate_limited');
       return;
     }
-    this.backlog.push(text);
+    (this.backlog ??= []).push(text);
     // why pause only now, not as soon as the session is busy: until a frame waits, reading costs
     // nothing, and it lets a close frame through, so a client that leaves mid-call cancels the call.
     this.ws.pause();

@@ -29,21 +29,25 @@ interface Subscription {
   istate: StateMap;
 }
 
+/** What a session that never subscribed hands the close seam. */
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, Subscription> = new Map();
+
 /** Close text of a connection a handler asked to close without a reason (anycable node/node.go). */
 const COMMAND_CLOSE_TEXT = 'Command Failed';
 
 /** A connected client; also the read-only context every handler gets. */
 export class Session extends SessionSocket implements Subscriber, ChannelContext, EffectTarget {
   identifiers = '';
-  claims?: Readonly<Record<string, unknown>>;
+  claims: Readonly<Record<string, unknown>> | undefined = undefined;
   private connectionState: StateMap = EMPTY_STATE;
   /** Set once identification accepted the connection; only such connections get the close seam. */
   private accepted = false;
   /** See `ConnectionContext.disconnectInterest`. */
   private interested = false;
-  private readonly subscriptions = new Map<string, Subscription>();
+  /** Current subscriptions by identifier; created on the first one (an idle connection has none). */
+  private subscriptions: Map<string, Subscription> | undefined = undefined;
   /** Identifiers with a subscribe in flight (duplicates are ignored); created on first use. */
-  private subscribing?: Set<string>;
+  private subscribing: Set<string> | undefined = undefined;
 
   constructor(
     sid: string,
@@ -62,7 +66,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   /** State of one subscription (`istate`), read-only. */
   istate(identifier: string): StateMap {
-    return this.subscriptions.get(identifier)?.istate ?? EMPTY_STATE;
+    return this.subscriptions?.get(identifier)?.istate ?? EMPTY_STATE;
   }
 
   /** Whether an outcome asked for the fallback's `disconnect` at close (read by the fallback). */
@@ -72,14 +76,14 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   /** Send `frame` to the subscription `identifier` while it lives (asynchronous channel work); false once it or the connection is gone. */
   sendToSubscription(identifier: string, frame: string): boolean {
-    if (this.phase !== 'open' || !this.subscriptions.has(identifier)) return false;
+    if (this.phase !== 'open' || !this.subscriptions?.has(identifier)) return false;
     this.send(frame);
     return true;
   }
 
   /** Identifiers of the current subscriptions, for tests and introspection. */
   subscribedIdentifiers(): string[] {
-    return [...this.subscriptions.keys()];
+    return this.subscriptions ? [...this.subscriptions.keys()] : [];
   }
 
   /** Apply the identification outcome: welcome (or the given transmissions) and start reading, or close. */
@@ -130,7 +134,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   patchState(cstate: StatePatch | undefined, identifier: string | undefined, istate: StatePatch | undefined): void {
     this.connectionState = patchState(this.connectionState, cstate);
-    const subscription = identifier === undefined ? undefined : this.subscriptions.get(identifier);
+    const subscription = identifier === undefined ? undefined : this.subscriptions?.get(identifier);
     if (subscription) subscription.istate = patchState(subscription.istate, istate);
   }
 
@@ -170,7 +174,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   }
 
   private subscribe(identifier: string): Promise<void> | undefined {
-    if (this.subscriptions.has(identifier) || this.subscribing?.has(identifier)) {
+    if (this.subscriptions?.has(identifier) || this.subscribing?.has(identifier)) {
       this.debug('duplicate subscribe ignored', { identifier });
       return;
     }
@@ -181,7 +185,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       return;
     }
     const { maxSubscriptions } = this.deps.limits;
-    if (maxSubscriptions > 0 && this.subscriptions.size + (this.subscribing?.size ?? 0) >= maxSubscriptions) {
+    if (maxSubscriptions > 0 && (this.subscriptions?.size ?? 0) + (this.subscribing?.size ?? 0) >= maxSubscriptions) {
       this.limitHit('max_subscriptions', { max: maxSubscriptions });
       this.send(rejectFrame(identifier));
       return;
@@ -206,7 +210,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
           this.send(rejectFrame(identifier));
           return;
         }
-        this.subscriptions.set(identifier, { route, channel, istate: EMPTY_STATE });
+        (this.subscriptions ??= new Map()).set(identifier, { route, channel, istate: EMPTY_STATE });
         this.deps.counters.subscriptionsChanged(channel, 1);
         applyEffects(this, identifier, outcome, confirmFrame(identifier));
         return;
@@ -224,7 +228,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   /** Streams stop at once; the handler still sees the subscription's `istate`, which is dropped after it, even when it fails. */
   private unsubscribe(identifier: string): Promise<void> | undefined {
-    const subscription = this.subscriptions.get(identifier);
+    const subscription = this.subscriptions?.get(identifier);
     if (!subscription) {
       this.debug('unsubscribe from unknown identifier ignored', { identifier });
       return;
@@ -258,14 +262,14 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   /** Drop a subscription: its streams and its `istate`. */
   private forget(identifier: string): void {
-    const subscription = this.subscriptions.get(identifier);
+    const subscription = this.subscriptions?.get(identifier);
     // why the phase check: a closed session's subscriptions were uncounted at close (socketClosed).
-    if (subscription && this.subscriptions.delete(identifier) && this.phase !== 'closed') this.deps.counters.subscriptionsChanged(subscription.channel, -1);
+    if (subscription && this.subscriptions!.delete(identifier) && this.phase !== 'closed') this.deps.counters.subscriptionsChanged(subscription.channel, -1);
     this.stopAllStreams(identifier);
   }
 
   private perform(identifier: string, data: string): Promise<void> | undefined {
-    const subscription = this.subscriptions.get(identifier);
+    const subscription = this.subscriptions?.get(identifier);
     if (!subscription) {
       this.debug('message to unknown identifier ignored', { identifier });
       return;
@@ -277,7 +281,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
     if (this.phase !== 'open') return;
     switch (outcome.kind) {
       case 'performed':
-        applyEffects(this, this.subscriptions.has(identifier) ? identifier : undefined, outcome);
+        applyEffects(this, this.subscriptions?.has(identifier) ? identifier : undefined, outcome);
         return;
       case 'ignored':
         this.debug('message ignored', { identifier, reason: outcome.reason });
@@ -291,7 +295,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   }
 
   private whisper(identifier: string, data: unknown): void {
-    const stream = this.subscriptions.get(identifier)?.istate[WHISPER_STREAM_STATE];
+    const stream = this.subscriptions?.get(identifier)?.istate[WHISPER_STREAM_STATE];
     if (!stream) {
       this.debug('whisper ignored: not allowed on this subscription', { identifier });
       return;
@@ -332,9 +336,10 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   protected socketClosed(): void {
     this.deps.hub.removeSubscriber(this);
     this.deps.onClosed(this);
-    for (const subscription of this.subscriptions.values()) this.deps.counters.subscriptionsChanged(subscription.channel, -1);
+    const subscriptions = this.subscriptions ?? NO_SUBSCRIPTIONS;
+    for (const subscription of subscriptions.values()) this.deps.counters.subscriptionsChanged(subscription.channel, -1);
     if (!this.accepted) return;
-    void this.deps.router.disconnect(this, this.subscriptions).then((failures) => {
+    void this.deps.router.disconnect(this, subscriptions).then((failures) => {
       for (const failure of failures) this.commandFailed(new Error(failure), 'disconnect failed');
     });
   }

@@ -38,4 +38,30 @@ describe('connectionEnv', () => {
     expect(connectionEnv('http://h/', {}, [], '::ffff:10.1.2.3').headers).toEqual({ REMOTE_ADDR: '10.1.2.3' });
     expect(connectionEnv('http://h/', {}, [], '::1').headers).toEqual({ REMOTE_ADDR: '::1' });
   });
+
+  it('hands a connection whose env equals the previous one that same frozen env, and a new one as soon as anything kept differs', () => {
+    const allow = ['cookie', 'x-api-key'];
+    const first = connectionEnv('http://h/cable', { cookie: 'a=1' }, allow, '10.0.0.1');
+    expect(connectionEnv('http://h/cable', { cookie: 'a=1', host: 'ignored' }, allow, '::ffff:10.0.0.1')).toBe(first);
+    const differing = [
+      connectionEnv('http://h/cable?x=1', { cookie: 'a=1' }, allow, '10.0.0.1'),
+      connectionEnv('http://h/cable', { cookie: 'a=2' }, allow, '10.0.0.1'),
+      connectionEnv('http://h/cable', { cookie: 'a=2', 'x-api-key': 'k' }, allow, '10.0.0.1'),
+      connectionEnv('http://h/cable', { 'x-api-key': 'k' }, allow, '10.0.0.1'),
+      connectionEnv('http://h/cable', { 'x-api-key': 'k' }, allow, '10.0.0.2'),
+      connectionEnv('http://h/cable', { 'x-api-key': 'k' }, allow, undefined),
+      connectionEnv('http://h/cable', {}, allow, undefined),
+    ];
+    expect(differing.map((env) => ({ url: env.url, headers: { ...env.headers } }))).toEqual([
+      { url: 'http://h/cable?x=1', headers: { cookie: 'a=1', REMOTE_ADDR: '10.0.0.1' } },
+      { url: 'http://h/cable', headers: { cookie: 'a=2', REMOTE_ADDR: '10.0.0.1' } },
+      { url: 'http://h/cable', headers: { cookie: 'a=2', 'x-api-key': 'k', REMOTE_ADDR: '10.0.0.1' } },
+      { url: 'http://h/cable', headers: { 'x-api-key': 'k', REMOTE_ADDR: '10.0.0.1' } },
+      { url: 'http://h/cable', headers: { 'x-api-key': 'k', REMOTE_ADDR: '10.0.0.2' } },
+      { url: 'http://h/cable', headers: { 'x-api-key': 'k' } },
+      { url: 'http://h/cable', headers: {} },
+    ]);
+    expect(new Set([first, ...differing]).size).toBe(8);
+    expect(first).toEqual({ url: 'http://h/cable', headers: { cookie: 'a=1', REMOTE_ADDR: '10.0.0.1' } });
+  });
 });
