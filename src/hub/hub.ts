@@ -3,7 +3,7 @@
  * identifier, and fan-out. Plain TypeScript, no Nest, no per-subscriber events
  * (the shape of anycable hub/hub.go and centrifuge hub.go).
  */
-import { broadcastFrame, broadcastPayloadJson } from '../protocol/messages.js';
+import { broadcastFrameFrom, broadcastFramePrefix, broadcastPayloadJson } from '../protocol/messages.js';
 
 /** Something that can receive broadcast frames: a session. */
 export interface Subscriber {
@@ -42,9 +42,18 @@ export interface StreamObserver {
   streamIdle(stream: string): void;
 }
 
+/**
+ * The subscribers of one stream under one identifier, with the encoded start of their frames.
+ * why a Set subclass: the frame prefix lives where the fan-out loop already is, at no extra object.
+ */
+class Audience extends Set<Subscriber> {
+  /** `{"identifier":...,"message":`, JSON-encoded on the first broadcast, then reused (encode-once fan-out). */
+  framePrefix: string | undefined = undefined;
+}
+
 /** Stream -> identifier -> subscribers, plus the reverse index per subscriber. */
 export class Hub {
-  private readonly streams = new Map<string, Map<string, Set<Subscriber>>>();
+  private readonly streams = new Map<string, Map<string, Audience>>();
   private readonly bySubscriber = new Map<Subscriber, Map<string, Set<string>>>();
   // why one optional field: nobody observing costs one property read per transition, nothing per broadcast.
   private observer?: StreamObserver;
@@ -65,7 +74,7 @@ export class Hub {
     const becameActive = identifiers === undefined;
     if (!identifiers) this.streams.set(stream, (identifiers = new Map()));
     let subscribers = identifiers.get(identifier);
-    if (!subscribers) identifiers.set(identifier, (subscribers = new Set()));
+    if (!subscribers) identifiers.set(identifier, (subscribers = new Audience()));
     subscribers.add(subscriber);
 
     let own = this.bySubscriber.get(subscriber);
@@ -146,8 +155,10 @@ export class Hub {
     // why no snapshot copy: deleting from a Map/Set while iterating it is well defined in JS,
     // so a deliver() that disconnects a slow subscriber cannot break the loop.
     for (const [identifier, subscribers] of identifiers) {
-      // why: one JSON encode + one Buffer per (stream, identifier), shared by all sockets.
-      const frame = Buffer.from(broadcastFrame(identifier, payloadJson, type));
+      // why: one Buffer per (stream, identifier), shared by all sockets; the identifier's JSON encoding
+      // is kept between broadcasts (it was ~29% of a broadcast to 1,000 single-subscriber streams).
+      const prefix = (subscribers.framePrefix ??= broadcastFramePrefix(identifier));
+      const frame = Buffer.from(broadcastFrameFrom(prefix, payloadJson, type));
       for (const subscriber of subscribers) {
         if (exclude !== undefined && subscriber.sid === exclude) continue;
         subscriber.deliver(frame);

@@ -45,8 +45,20 @@ export function rejectFrame(identifier: string): string {
  * already be a JSON text (see {@link broadcastPayloadJson}).
  */
 export function broadcastFrame(identifier: string, payloadJson: string, type?: string): string {
-  const typePart = type ? `,"type":${JSON.stringify(type)}` : '';
-  return `{"identifier":${JSON.stringify(identifier)},"message":${payloadJson}${typePart}}`;
+  return broadcastFrameFrom(broadcastFramePrefix(identifier), payloadJson, type);
+}
+
+/**
+ * The part of a broadcast frame before the payload, `{"identifier":...,"message":`. It depends on the
+ * identifier only, so the hub builds it once per subscription and reuses it for every broadcast.
+ */
+export function broadcastFramePrefix(identifier: string): string {
+  return `{"identifier":${JSON.stringify(identifier)},"message":`;
+}
+
+/** A broadcast frame from a {@link broadcastFramePrefix} and a JSON payload; the same bytes as {@link broadcastFrame}. */
+export function broadcastFrameFrom(prefix: string, payloadJson: string, type?: string): string {
+  return type ? `${prefix}${payloadJson},"type":${JSON.stringify(type)}}` : `${prefix}${payloadJson}}`;
 }
 
 /**

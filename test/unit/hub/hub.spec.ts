@@ -34,6 +34,24 @@ describe('Hub', () => {
     expect(a.frames[0]).toBe(b.frames[0]);
   });
 
+  it('keeps each identifier encoded between broadcasts: later payloads and types still produce the exact frame bytes', () => {
+    const hub = new Hub();
+    const a = new Recorder('a');
+    const identifier = '{"channel":"Turbo::StreamsChannel","signed_stream_name":"a\\"b\\u003c"}';
+    hub.subscribe(a, 'chat', identifier);
+    hub.broadcast({ stream: 'chat', data: '{"x":1}' });
+    hub.broadcast({ stream: 'chat', data: 'plain "text"', meta: { broadcast_type: 'presence' } });
+    hub.unsubscribe(a, 'chat', identifier);
+    hub.subscribe(a, 'chat', identifier);
+    hub.broadcast({ stream: 'chat', data: ' [1,2] ' });
+    const encoded = JSON.stringify(identifier);
+    expect(a.frames.map((f) => f.toString())).toEqual([
+      `{"identifier":${encoded},"message":{"x":1}}`,
+      `{"identifier":${encoded},"message":"plain \\"text\\"","type":"presence"}`,
+      `{"identifier":${encoded},"message":[1,2]}`,
+    ]);
+  });
+
   it('skips the excluded socket and sets the broadcast type', () => {
     const hub = new Hub();
     const a = new Recorder('a');

@@ -1,5 +1,5 @@
 import { DISCONNECT_REASONS, isDisconnectReason } from '../../../src/protocol/disconnect-reasons.js';
-import { broadcastFrame, broadcastPayloadJson, confirmFrame, disconnectFrame, pingFrame, rejectFrame, welcomeFrame } from '../../../src/protocol/messages.js';
+import { broadcastFrame, broadcastFrameFrom, broadcastFramePrefix, broadcastPayloadJson, confirmFrame, disconnectFrame, pingFrame, rejectFrame, welcomeFrame } from '../../../src/protocol/messages.js';
 
 describe('server frames', () => {
   const identifier = '{"channel":"ChatChannel","id":42}';
@@ -22,6 +22,8 @@ describe('server frames', () => {
   it('builds broadcast frames around an already encoded payload, with an optional type', () => {
     expect(broadcastFrame(identifier, '{"a":1}')).toBe('{"identifier":"{\\"channel\\":\\"ChatChannel\\",\\"id\\":42}","message":{"a":1}}');
     expect(JSON.parse(broadcastFrame(identifier, '1', 'presence'))).toEqual({ identifier, message: 1, type: 'presence' });
+    expect(broadcastFrameFrom(broadcastFramePrefix(identifier), '{"a":1}', 'presence')).toBe(broadcastFrame(identifier, '{"a":1}', 'presence'));
+    expect(broadcastFrameFrom(broadcastFramePrefix(identifier), '{"a":1}')).toBe(broadcastFrame(identifier, '{"a":1}'));
   });
 });
 
