@@ -323,7 +323,10 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */
   private mayJoin(stream: string, identifier: string): boolean {
     const max = this.deps.limits.maxIdentifiersPerStream;
-    if (max === 0 || this.deps.hub.identifierCountOn(this, stream, identifier) < max) return true;
+    const { hub } = this.deps;
+    // why the identifierCount shortcut: fewer identifiers in all than the limit cannot reach it on one stream
+    // (the common case, checked without walking this session's subscriptions on every subscribe).
+    if (max === 0 || hub.identifierCount(this) < max || hub.identifierCountOn(this, stream, identifier) < max) return true;
     this.limitHit('max_identifiers_per_stream', { max });
     return false;
   }

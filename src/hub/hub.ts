@@ -134,6 +134,14 @@ export class Hub {
     return count;
   }
 
+  /**
+   * How many identifiers `subscriber` holds streams under: an upper bound of {@link identifierCountOn}
+   * that costs one lookup, so a limit check can skip the walk while a connection has few subscriptions.
+   */
+  identifierCount(subscriber: Subscriber): number {
+    return this.bySubscriber.get(subscriber)?.size ?? 0;
+  }
+
   /** Streams `subscriber` listens to under `identifier`. */
   streamsOf(subscriber: Subscriber, identifier: string): readonly string[] {
     return [...(this.bySubscriber.get(subscriber)?.get(identifier) ?? [])];

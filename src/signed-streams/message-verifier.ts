@@ -14,7 +14,8 @@
  *   (activesupport/lib/active_support/messages/metadata.rb);
  * - several keys may be configured (rotation): the first that matches wins.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { SignedStreamVerifier, StreamVerification } from '../channels/stream-verifier.js';
 
 /** Digests a verifier can use (Rails' `digest:` option, lower-case). */
@@ -27,7 +28,6 @@ const HEX_LENGTH: Record<VerifierDigest, number> = { sha1: 40, sha256: 64, sha38
 const SEPARATOR = '--';
 const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const URLSAFE_BASE64 = /^[A-Za-z0-9_-]*={0,2}$/;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A key as configured (UTF-8 text) or derived (raw bytes from the Rails key generator). */
 export type VerifierKey = string | Buffer;
@@ -49,7 +49,8 @@ export type VerifiedValue = { kind: 'verified'; value: unknown } | { kind: 'inva
 
 /** See file comment. */
 export class MessageVerifier implements SignedStreamVerifier {
-  private readonly keys: readonly VerifierKey[];
+  /** The keys as KeyObjects, made once: an HMAC from a string key converts and copies it on every call. */
+  private readonly keys: readonly KeyObject[];
   private readonly digest: VerifierDigest;
   private readonly hexLength: number;
   private readonly purpose: string | undefined;
@@ -59,7 +60,7 @@ export class MessageVerifier implements SignedStreamVerifier {
     if (options.keys.length === 0 || options.keys.some((k) => k.length === 0)) {
       throw new Error('MessageVerifier needs at least one non-empty key');
     }
-    this.keys = options.keys;
+    this.keys = options.keys.map((key) => createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key));
     this.digest = options.digest ?? 'sha256';
     this.hexLength = HEX_LENGTH[this.digest];
     this.purpose = options.purpose || undefined;
@@ -79,7 +80,7 @@ export class MessageVerifier implements SignedStreamVerifier {
     const split = this.split(signed);
     if (split.kind === 'invalid') return split;
     const { data, digest } = split;
-    if (!this.keys.some((key) => this.matches(key, data, digest))) return { kind: 'invalid', reason: 'signature mismatch' };
+    if (!this.matchesAnyKey(data, digest)) return { kind: 'invalid', reason: 'signature mismatch' };
     const json = decodeBase64Json(data);
     if (json.kind === 'invalid') return json;
     return this.unwrap(json.value);
@@ -102,15 +103,23 @@ export class MessageVerifier implements SignedStreamVerifier {
     return { kind: 'ok', data: signed.slice(0, sepAt), digest: signed.slice(sepAt + SEPARATOR.length) };
   }
 
-  private hmac(key: VerifierKey, data: string): string {
+  private hmac(key: KeyObject, data: string): string {
     return createHmac(this.digest, key).update(data).digest('hex');
   }
 
-  /** Constant-time comparison of the hex digests (Rails `secure_compare`, case-sensitive). */
-  private matches(key: VerifierKey, data: string, digest: string): boolean {
-    const expected = Buffer.from(this.hmac(key, data), 'latin1');
+  /**
+   * Whether `digest` is the HMAC of `data` under one of the keys: a constant-time comparison of the
+   * hex digests (Rails `secure_compare`, case-sensitive). The given digest is copied into bytes once.
+   */
+  private matchesAnyKey(data: string, digest: string): boolean {
+    // split() cut the digest at the digest's hex length, so lengths match; latin1 keeps a non-ASCII
+    // character one byte, so the lengths still match and it simply differs.
     const given = Buffer.from(digest, 'latin1');
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    for (const key of this.keys) {
+      const expected = Buffer.from(this.hmac(key, data), 'latin1');
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+    }
+    return false;
   }
 
   /** Apply the Rails metadata envelope rules; plain values pass only when no purpose is required. */
@@ -146,18 +155,24 @@ function railsMetadata(value: unknown): Record<string, unknown> | undefined {
 function decodeBase64Json(data: string): VerifiedValue {
   const strict = STRICT_BASE64.test(data);
   if (!strict && !URLSAFE_BASE64.test(data)) return { kind: 'invalid', reason: 'data is not base64' };
-  if (data.replace(/=+$/, '').length % 4 === 1) return { kind: 'invalid', reason: 'data is not base64' };
-  let text: string;
-  try {
-    text = UTF8.decode(Buffer.from(data, strict ? 'base64' : 'base64url'));
-  } catch {
-    return { kind: 'invalid', reason: 'data is not UTF-8' };
-  }
+  if (unpaddedLength(data) % 4 === 1) return { kind: 'invalid', reason: 'data is not base64' };
+  const bytes = Buffer.from(data, strict ? 'base64' : 'base64url');
+  // why isUtf8 + toString rather than a fatal TextDecoder: the same strictness, without the decoder's per-call overhead.
+  if (!isUtf8(bytes)) return { kind: 'invalid', reason: 'data is not UTF-8' };
+  // A leading byte order mark is dropped, as TextDecoder (used before) drops it.
+  const text = bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   try {
     return { kind: 'verified', value: JSON.parse(text) };
   } catch {
     return { kind: 'invalid', reason: 'data is not JSON' };
   }
+}
+
+/** Length of base64 `data` without its trailing `=` padding. */
+function unpaddedLength(data: string): number {
+  let end = data.length;
+  while (end > 0 && data.charCodeAt(end - 1) === 0x3d) end--;
+  return end;
 }
 
 function describe(value: unknown): string {

@@ -52,6 +52,22 @@ describe('Hub', () => {
     ]);
   });
 
+  it('counts the identifiers a subscriber holds streams under, an upper bound of those on any one stream', () => {
+    const hub = new Hub();
+    const a = new Recorder('a');
+    expect(hub.identifierCount(a)).toBe(0);
+    hub.subscribe(a, 's1', 'id1');
+    hub.subscribe(a, 's2', 'id1');
+    hub.subscribe(a, 's1', 'id2');
+    hub.subscribe(a, 's3', 'id3');
+    expect(hub.identifierCount(a)).toBe(3);
+    expect(hub.identifierCountOn(a, 's1', 'id3')).toBe(2);
+    hub.unsubscribeIdentifier(a, 'id1');
+    expect(hub.identifierCount(a)).toBe(2);
+    hub.removeSubscriber(a);
+    expect(hub.identifierCount(a)).toBe(0);
+  });
+
   it('skips the excluded socket and sets the broadcast type', () => {
     const hub = new Hub();
     const a = new Recorder('a');

@@ -79,6 +79,19 @@ describe('MessageVerifier', () => {
     expect(v.verify(`${data}--${createHmac('sha256', key).update(data).digest('hex')}`)).toMatchObject({ kind: 'invalid', reason: 'data is not UTF-8' });
   });
 
+  it('rejects encoded surrogates and overlong forms as not UTF-8, drops a leading byte order mark, and refuses an uppercase digest', () => {
+    const v = new MessageVerifier({ keys: [key] });
+    const sign = (bytes: number[]) => {
+      const data = Buffer.from(bytes).toString('base64');
+      return `${data}--${createHmac('sha256', key).update(data).digest('hex')}`;
+    };
+    expect(v.verify(sign([0x22, 0xed, 0xa0, 0x80, 0x22]))).toMatchObject({ kind: 'invalid', reason: 'data is not UTF-8' });
+    expect(v.verify(sign([0x22, 0xc0, 0xa2, 0x22]))).toMatchObject({ kind: 'invalid', reason: 'data is not UTF-8' });
+    expect(v.verify(sign([0xef, 0xbb, 0xbf, ...Buffer.from('"room:1"')]))).toEqual({ kind: 'verified', stream: 'room:1' });
+    const [data, digest] = v.generate('room:1').split('--');
+    expect(v.verify(`${data}--${digest.toUpperCase()}`)).toMatchObject({ kind: 'invalid', reason: 'signature mismatch' });
+  });
+
   it('finds the digest from the end, so a data part containing -- is handled exactly', () => {
     const v = new MessageVerifier({ keys: [key] });
     const signed = v.generate('chat');
