@@ -18,7 +18,7 @@ import { WebSocket } from 'ws';
 import { LoadPool } from './lib/load-pool.js';
 import { killAll, startServer, UnsupportedFlagError } from './lib/processes.js';
 import { InspectorSession } from './lib/inspector.js';
-import { machineInfo, requireAll, settledRss, sleep } from './lib/measure.js';
+import { loadAverage, machineInfo, requireAll, settledRss, sleep } from './lib/measure.js';
 import { fmt, median, quantile } from './lib/stats.js';
 import { pubsubIdentifier, signJwt, turboIdentifier } from './lib/tokens.js';
 
@@ -392,12 +392,12 @@ function verdict(metric, ratio) {
   return { target: `≤ ${t.max}x`, status: ratio <= t.max ? 'ok' : '**MISS**' };
 }
 
-function renderReport(opts, rows, skipped, notes, seconds) {
+function renderReport(opts, rows, skipped, notes, seconds, loads) {
   const lines = [
     `# cablecar vs plain \`ws\` baseline`,
     '',
     `- Date: ${new Date().toISOString()}; run took ${seconds.toFixed(0)} s (${opts.quick ? '--quick' : 'full'})`,
-    `- Machine: ${machineInfo(ROOT)}`,
+    `- Machine: ${machineInfo(ROOT)}; 1-minute load average ${loads.join(' -> ')} (start -> end; the cores may be shared with other work: trust the ratios more than the absolute numbers)`,
     `- Load: ${opts.workers} client worker process(es); servers and clients share the machine's cores (see bench/README.md)`,
     `- Both servers run side by side; measurement rounds alternate between them (${opts.quick ? 'connect: 1 round; fan-out: 2 rounds pooled' : 'connect: 3 rounds, median; fan-out: 4 rounds pooled'})`,
     `- Fan-out: ${opts.broadcasts} broadcasts per size after ${opts.warmupBroadcasts} unrecorded warm-up ones, ${opts.gapMs} ms gap after each completes; percentiles over every (broadcast, client) delivery`,
@@ -423,6 +423,7 @@ async function main() {
   }, opts.deadlineMs);
   watchdog.unref();
   const started = Date.now();
+  const load0 = loadAverage();
 
   // Smoke check both servers once: the baseline must speak the same subset cablecar does.
   for (const name of ['cablecar', 'baseline']) {
@@ -462,7 +463,7 @@ async function main() {
     }
   }
 
-  const report = renderReport(opts, rows, skipped, notes, (Date.now() - started) / 1000);
+  const report = renderReport(opts, rows, skipped, notes, (Date.now() - started) / 1000, [load0, loadAverage()]);
   console.log('\n' + report);
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, report);
