@@ -85,6 +85,11 @@ export abstract class SessionSocket {
   private limitsLogged = 0;
   /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
   private closeController?: AbortController;
+  /**
+   * Epoch ms of the last client frame while pongs are required (`pong_timeout`, ext protocol), else 0.
+   * The shared ping timer reads it (hub/ping-schedule.ts); why a number: no timer per connection.
+   */
+  lastHeardAt = 0;
 
   constructor(
     readonly sid: string,
@@ -138,6 +143,11 @@ export abstract class SessionSocket {
     this.phase = 'closed';
     this.closeController?.abort();
     this.ws.terminate();
+  }
+
+  /** From now on the client must send something (a pong or any frame) within `pong_timeout`. */
+  expectPongs(now: number = Date.now()): void {
+    if (this.phase === 'open') this.lastHeardAt = now;
   }
 
   /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
@@ -296,6 +306,8 @@ export abstract class SessionSocket {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
+    // Any client frame counts as a pong (anycable node/session.go resets its pong timer on every read).
+    if (this.lastHeardAt !== 0) this.lastHeardAt = Date.now();
     if (!this.takeToken('command')) return;
     if (isBinary) {
       this.debug('binary frame ignored');
