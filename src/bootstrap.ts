@@ -70,6 +70,8 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     logger,
     bodyParser: false,
     abortOnError: false,
+    // ssl_cert + ssl_key: one HTTPS server carries the WebSocket upgrades too (WSS on the same port).
+    ...(server.tls ? { httpsOptions: { cert: server.tls.cert, key: server.tls.key } } : {}),
   });
   attachCable(app);
   // Express would otherwise advertise itself (X-Powered-By) on every response.
@@ -86,6 +88,6 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${server.host}:${server.port}: ${(error as Error).message}`);
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(',') });
+  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(','), tls: server.tls ? server.tls.certPath : 'off' });
   return { app, port, logger, close: () => app.close() };
 }
