@@ -17,6 +17,7 @@ import type { WsSettings } from './config/ws.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
+import { JsonErrorFilter } from './http/json-error.filter.js';
 
 /** A running cablecar server. */
 export interface RunningCable {
@@ -74,6 +75,8 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     ...(server.tls ? { httpsOptions: { cert: server.tls.cert, key: server.tls.key } } : {}),
   });
   attachCable(app);
+  // Before init: Nest builds its not-found handler with the global filters it has then.
+  app.useGlobalFilters(new JsonErrorFilter(server.paths, logger));
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.
