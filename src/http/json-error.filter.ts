@@ -1,7 +1,8 @@
 /**
  * The exception filter of cablecar's own application: Nest's answers for unknown paths (its
  * not-found handler throws `NotFoundException`) and for anything a middleware throws get the same
- * JSON error body as every other endpoint (json-error.ts) instead of Nest's own shape. A plain
+ * JSON error body as every other endpoint (json-error.ts) instead of Nest's own shape (an
+ * extension's controller keeps its 4xx status and message, under `request_refused`). A plain
  * HTTP request on a WebSocket path is told to upgrade. Installed by `startCable` only: a user's
  * app that embeds `CablecarModule` keeps its own error handling.
  */
@@ -9,13 +10,7 @@ import { Catch, HttpException, NotFoundException, type ArgumentsHost, type Excep
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { requestPath } from './exact-path.js';
-import { HTTP_ERRORS, sendJsonError, type HttpErrorCode } from './json-error.js';
-
-/** The catalogued code for an HTTP status Nest raised, `internal_error` when none matches. */
-function codeForStatus(status: number): HttpErrorCode {
-  const found = (Object.keys(HTTP_ERRORS) as HttpErrorCode[]).find((code) => HTTP_ERRORS[code].status === status);
-  return found ?? 'internal_error';
-}
+import { sendJsonError } from './json-error.js';
 
 /** See file comment. */
 @Catch()
@@ -38,12 +33,12 @@ export class JsonErrorFilter implements ExceptionFilter {
     req.resume();
     if (exception instanceof NotFoundException) {
       if (this.webSocketPaths.has(requestPath(req))) return sendJsonError(res, 'websocket_required', 'this path serves WebSocket upgrades only');
-      return sendJsonError(res, 'not_found', 'not found');
+      // why not Nest's message: it echoes the request target ("Cannot GET /..."); an extension's own message is kept.
+      return sendJsonError(res, 'not_found', exception.message.startsWith('Cannot ') ? 'not found' : exception.message);
     }
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const code = codeForStatus(exception.getStatus());
-      return sendJsonError(res, code, code === 'internal_error' ? 'request refused' : code.replace(/_/g, ' '));
-    }
+    // An extension's controller refused the request on purpose: its status and message are kept.
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status >= 400 && status < 500) return sendJsonError(res, 'request_refused', (exception as HttpException).message, {}, status);
     // A bug in a handler: logged with its message (never the request's headers), answered without details.
     this.logger.logAt('error', 'HTTP request failed', { code: 'CABLE_ERR_HTTP_HANDLER', path: requestPath(req).slice(0, 200), error: (exception as Error)?.message ?? String(exception) });
     sendJsonError(res, 'internal_error', 'internal error');

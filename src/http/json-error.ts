@@ -19,6 +19,7 @@ export const HTTP_ERRORS = {
   payload_too_large: { status: 413, when: 'a broadcast body over http_broadcast_max_body_size (or a dashboard form over its cap)' },
   unsupported_media_type: { status: 415, when: 'a broadcast whose Content-Type is not application/json or application/*+json' },
   invalid_broadcast: { status: 422, when: 'a broadcast of the wrong shape (the message names the item); nothing from the batch is delivered' },
+  request_refused: { status: 400, when: 'a controller of an extension threw an HttpException with a 4xx status: that status and its message are kept (400 is only the default)' },
   internal_error: { status: 500, when: 'a bug on our side (a handler that threw, a dashboard script missing from the build)' },
   too_many_connections: { status: 503, when: 'an upgrade past max-conn' },
   shutting_down: { status: 503, when: 'an upgrade while the server drains, or a broadcast before the broadcaster started or after it stopped' },
@@ -32,10 +33,13 @@ export function jsonErrorBody(code: HttpErrorCode, message: string): string {
   return JSON.stringify({ error: message, code });
 }
 
-/** Answer `res` with the catalogued status for `code` and the JSON body; `headers` adds e.g. `Allow`. */
-export function sendJsonError(res: ServerResponse, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {
+/**
+ * Answer `res` with the JSON body and the catalogued status for `code` (or `status`, for a
+ * `request_refused` that keeps an extension's own 4xx); `headers` adds e.g. `Allow`.
+ */
+export function sendJsonError(res: ServerResponse, code: HttpErrorCode, message: string, headers: Record<string, string> = {}, status: number = HTTP_ERRORS[code].status): void {
   const body = jsonErrorBody(code, message);
-  res.writeHead(HTTP_ERRORS[code].status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
 /** The reason phrases of the statuses the catalogue uses (RFC 9110). */

@@ -3,6 +3,7 @@
  * `Content-Type: application/json` and the status its code is catalogued with (src/http/json-error.ts):
  * upgrade refusals (read off a raw socket), the broadcast endpoint, the dashboard, unknown paths.
  */
+import { ConflictException, Controller, ForbiddenException, Get, Module } from '@nestjs/common';
 import { HTTP_ERRORS, type HttpErrorCode } from '../../src/http/json-error.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { RawClient, waitFor } from '../support/raw-client.js';
@@ -96,6 +97,49 @@ describe('HTTP error bodies', () => {
     const ready = await fetch(app.httpUrl('/ready'));
     expect(ready.headers.get('content-type')).toBe('application/json');
     expect(await ready.json()).toMatchObject({ status: 'ready', edges: expect.any(Array) });
+  });
+});
+
+/** An extension's own HTTP endpoints, refusing on purpose or failing by mistake. */
+@Controller('ext')
+class RefusingController {
+  @Get('conflict')
+  conflict(): never {
+    throw new ConflictException('already there');
+  }
+
+  @Get('forbidden')
+  forbidden(): never {
+    throw new ForbiddenException('members only');
+  }
+
+  @Get('bug')
+  bug(): never {
+    throw new Error('secret-ish internal detail');
+  }
+}
+
+@Module({ controllers: [RefusingController] })
+class RefusingModule {}
+
+describe('HTTP error bodies from an extension controller', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(['--public'], {}, { imports: [RefusingModule] });
+  });
+  afterAll(() => app.close());
+
+  it('keeps its 4xx status and message, under request_refused', async () => {
+    expect(await fetchAnswer(app.httpUrl('/ext/forbidden'))).toMatchObject({ status: 403, type: 'application/json', body: { error: 'members only', code: 'request_refused' } });
+    expect(await fetchAnswer(app.httpUrl('/ext/conflict'))).toMatchObject({ status: 409, type: 'application/json', body: { error: 'already there', code: 'request_refused' } });
+  });
+
+  it('answers a throwing handler 500 internal_error without details, logs CABLE_ERR_HTTP_HANDLER, and keeps serving', async () => {
+    const answer = await fetchAnswer(app.httpUrl('/ext/bug'));
+    expect(answer).toMatchObject(errorAnswer('internal_error', 'internal error'));
+    expect(JSON.stringify(answer.body)).not.toContain('secret-ish');
+    expect(app.logs.some((line) => line.includes('CABLE_ERR_HTTP_HANDLER') && line.includes('"path":"/ext/bug"'))).toBe(true);
+    expect((await fetch(app.httpUrl('/health'))).status).toBe(200);
   });
 });
 
