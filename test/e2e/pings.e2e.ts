@@ -2,6 +2,8 @@
  * Keepalive as anycable-go does it: `pong_timeout` for `actioncable-v1-ext-json` sessions
  * (`no_pong`), and per-connection `?pi=` / `?ptp=` ping settings, over real WebSockets.
  */
+import { createCable } from '@anycable/core';
+import WebSocket from 'ws';
 import { postBroadcast, startApp, type TestApp } from '../support/app.js';
 import { pubsubIdentifier, RawClient, waitFor, type Frame } from '../support/raw-client.js';
 
@@ -64,6 +66,30 @@ describe('pong_timeout', () => {
     });
     await aliveAfterPings(app, client, 'pongs:other-frames', 12);
     client.close();
+  });
+
+  it('keeps @anycable/core on the ext protocol with pongs on (protocolOptions.pongs) connected past several timeouts', async () => {
+    const cable = createCable(app.wsUrl(), { websocketImplementation: WebSocket, protocol: EXT, protocolOptions: { pongs: true }, logLevel: 'error' });
+    const channel = cable.streamFrom('pongs:anycable-core');
+    const received: unknown[] = [];
+    channel.on('message', (msg: unknown) => received.push(msg));
+    const disconnects: unknown[] = [];
+    cable.on('disconnect', (event: unknown) => disconnects.push(event));
+    // A raw plain-protocol client is the clock: its pings count the time passing.
+    const clock = await RawClient.welcomed(app.wsUrl());
+    try {
+      await channel.ensureSubscribed();
+      const start = pingsOf(clock);
+      await waitFor(() => pingsOf(clock) >= start + 12, 15_000, '12 pings (4 pong timeouts)');
+      expect((await postBroadcast(app, { stream: 'pongs:anycable-core', data: '{"n":1}' })).status).toBe(201);
+      await waitFor(() => received.length === 1, 5000, 'the broadcast');
+      expect(received).toEqual([{ n: 1 }]);
+      expect(cable.state).toBe('connected');
+      expect(disconnects).toEqual([]);
+    } finally {
+      cable.disconnect();
+      clock.close();
+    }
   });
 
   it('never cuts off a plain actioncable-v1-json client for missing pongs', async () => {
