@@ -6,21 +6,34 @@
  * bucket keeps idle connections free of timers, and the buckets are bounded (see session-options).
  *
  * `pong_timeout` (anycable node/session.go `handleNoPong`) is checked on the same ticks: a session
- * whose `lastHeardAt` is set (an `actioncable-v1-ext-json` connection while pongs are required) and
+ * whose `lastHeardTick` is set (an `actioncable-v1-ext-json` connection while pongs are required) and
  * lies `pong_timeout` or more in the past is disconnected with `no_pong` instead of pinged. So a
  * silent client is cut off between 1x timeout and timeout + its ping interval.
  */
 import { pingFrame, type PingPrecision } from '../protocol/messages.js';
 import type { DisconnectReason } from '../protocol/disconnect-reasons.js';
 
+/** Unit of the keepalive clock, in ms. */
+export const KEEPALIVE_TICK_MS = 100;
+const KEEPALIVE_EPOCH = Date.now();
+
+/**
+ * The keepalive clock: 100 ms ticks since this module loaded, from 1 (0 means "not tracked").
+ * why not Date.now(): a small integer stays a V8 small integer in the session object, while a
+ * Date.now() double turns the field into a boxed number, +16 bytes on every session (measured).
+ */
+export function keepaliveTicks(nowMs: number = Date.now()): number {
+  return Math.max(1, Math.floor((nowMs - KEEPALIVE_EPOCH) / KEEPALIVE_TICK_MS) + 1);
+}
+
 /** What the ping timers need from a session (a subset of `RegisteredSession`). */
 export interface PingedSession {
   readonly isOpen: boolean;
   /**
-   * Epoch ms of the last frame heard from the client while pongs are required; 0 or absent = not
-   * required. why a number and not a timer: it costs 8 bytes per connection and no timer at all.
+   * `keepaliveTicks()` of the last frame heard from the client while pongs are required; 0 or
+   * absent = not required. why a number and not a timer: no timer and no object per connection.
    */
-  readonly lastHeardAt?: number;
+  readonly lastHeardTick?: number;
   disconnect(reason: DisconnectReason, reconnect?: boolean): void;
   sendControl(frame: Buffer): void;
 }
@@ -127,14 +140,15 @@ export class PingSchedule {
   tick(sessions: Iterable<PingedSession>, precision: PingPrecision, skipCustom = false): void {
     const now = this.now();
     const pongTimeoutMs = this.defaults?.pongTimeoutMs ?? 0;
+    const nowTick = keepaliveTicks(now);
     // why: one frame Buffer per tick for every socket, not one timer or string per socket.
     const frame = Buffer.from(pingFrame(now, precision));
     const custom = skipCustom && this.bucketOf.size > 0 ? this.bucketOf : undefined;
     for (const session of sessions) {
       // Sessions still identifying (or closing) get neither pings nor a pong check.
       if (!session.isOpen || custom?.has(session)) continue;
-      const heard = session.lastHeardAt;
-      if (heard && pongTimeoutMs > 0 && now - heard >= pongTimeoutMs) session.disconnect('no_pong');
+      const heard = session.lastHeardTick;
+      if (heard && pongTimeoutMs > 0 && (nowTick - heard) * KEEPALIVE_TICK_MS >= pongTimeoutMs) session.disconnect('no_pong');
       else session.sendControl(frame);
     }
   }

@@ -1,14 +1,15 @@
 import { jest } from '@jest/globals';
+import { keepaliveTicks } from '../../../src/hub/ping-schedule.js';
 import { SessionRegistry, type RegisteredSession } from '../../../src/hub/session-registry.js';
 import type { DisconnectReason } from '../../../src/protocol/disconnect-reasons.js';
 
 /** A registered-session double that records disconnects and control frames. */
-function sessionDouble(sid: string, identifiers = '', isOpen = true, lastHeardAt = 0): RegisteredSession & { disconnects: DisconnectReason[]; controls: string[]; lastHeardAt: number } {
+function sessionDouble(sid: string, identifiers = '', isOpen = true, lastHeardTick = 0): RegisteredSession & { disconnects: DisconnectReason[]; controls: string[]; lastHeardTick: number } {
   return {
     sid,
     identifiers,
     isOpen,
-    lastHeardAt,
+    lastHeardTick,
     disconnects: [],
     controls: [],
     disconnect(reason) {
@@ -152,20 +153,21 @@ describe('SessionRegistry identification deadline', () => {
   it('disconnects with no_pong, instead of pinging, an open session silent for pong_timeout; others are pinged', () => {
     jest.useFakeTimers({ now: 0 });
     try {
-      let now = 10_000;
+      let now = 4_000_000_000_000; // after the keepalive clock started (fake timers start Date.now() at 0)
+      const start = keepaliveTicks(now);
       const registry = new SessionRegistry();
-      const silent = { ...sessionDouble('silent', '', true, 10_000), disconnect(reason: DisconnectReason) {
+      const silent = { ...sessionDouble('silent', '', true, start), disconnect(reason: DisconnectReason) {
         this.disconnects.push(reason);
         this.isOpen = false;
       } };
-      const chatty = sessionDouble('chatty', '', true, 10_000);
+      const chatty = sessionDouble('chatty', '', true, start);
       const untracked = sessionDouble('untracked');
-      const identifying = sessionDouble('identifying', '', false, 10_000);
+      const identifying = sessionDouble('identifying', '', false, start);
       for (const session of [silent, chatty, untracked, identifying]) registry.add(session);
       registry.startPings({ intervalSeconds: 1, precision: 's', pongTimeoutMs: 2_000 }, () => now);
       for (let second = 1; second <= 3; second++) {
         now += 1_000;
-        chatty.lastHeardAt = now - 10;
+        chatty.lastHeardTick = keepaliveTicks(now - 10);
         jest.advanceTimersByTime(1_000);
       }
       expect(silent.disconnects).toEqual(['no_pong']);
@@ -179,5 +181,15 @@ describe('SessionRegistry identification deadline', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('keepaliveTicks', () => {
+  it('counts 100 ms ticks as small integers from 1, never 0 (0 means "pongs not required")', () => {
+    const now = Date.now();
+    const tick = keepaliveTicks(now);
+    expect(Number.isInteger(tick) && tick >= 1 && tick < 2 ** 30).toBe(true);
+    expect(keepaliveTicks(now + 1_000) - tick).toBe(10);
+    expect(keepaliveTicks(0)).toBe(1);
   });
 });
