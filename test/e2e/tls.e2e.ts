@@ -2,10 +2,11 @@
  * TLS without a proxy: `ssl_cert` + `ssl_key` make the one port serve HTTPS and WSS. A throwaway
  * self-signed certificate is made with openssl for this run; clients trust exactly that certificate.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { loadCableConfig } from '../../src/capabilities.js';
 import { startApp, type TestApp } from '../support/app.js';
@@ -78,6 +79,13 @@ function configProblems(flags: string[]): string[] {
     expect(health.status).toBe(200);
     expect(health.body).toMatch(/stayin' alive/);
     expect(app.logs.find((line) => line.includes('"cablecar listening"'))).toContain(`"tls":${JSON.stringify(tls.certPath)}`);
+  });
+
+  it('passes the image HEALTHCHECK script, which follows ssl_cert / ssl_key to HTTPS', async () => {
+    const env = { PATH: process.env.PATH ?? '', ANYCABLE_SSL_CERT: tls.certPath, ANYCABLE_SSL_KEY: tls.keyPath, ANYCABLE_PORT: String(app.port), ANYCABLE_HOST: '127.0.0.1' };
+    // why not spawnSync: the server runs in this process and must keep answering meanwhile.
+    const { stdout } = await promisify(execFile)(process.execPath, ['docker/healthcheck.js', '--ignore-config-path', '--norpc'], { env, encoding: 'utf8', timeout: 15_000 });
+    expect(stdout.trim()).toBe(`healthcheck: https://127.0.0.1:${app.port}/health answered 200`);
   });
 
   it('is refused by a client that does not trust the certificate (it is really TLS)', async () => {
