@@ -27,7 +27,10 @@ export interface CableWsOptions {
   accepting(): boolean;
 }
 
-/** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
+/**
+ * Pick `actioncable-v1-json` when offered, else `actioncable-v1-ext-json` (server order, as gorilla's
+ * upgrader in anycable-go); serve clients that offer nothing we know without a subprotocol.
+ */
 export function chooseSubprotocol(offered: Set<string>): string | false {
   for (const protocol of SUPPORTED_SUBPROTOCOLS) if (offered.has(protocol)) return protocol;
   return false;
