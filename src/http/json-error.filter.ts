@@ -36,7 +36,7 @@ export class JsonErrorFilter implements ExceptionFilter {
       // why not Nest's message: it echoes the request target ("Cannot GET /..."); an extension's own message is kept.
       return sendJsonError(res, 'not_found', exception.message.startsWith('Cannot ') ? 'not found' : exception.message);
     }
-    // An extension's controller refused the request on purpose: its status and message are kept.
+    // Refused on purpose (an extension's controller, a path Express cannot decode): status and message kept.
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     if (status >= 400 && status < 500) return sendJsonError(res, 'request_refused', (exception as HttpException).message, {}, status);
     // A bug in a handler: logged with its message (never the request's headers), answered without details.

@@ -19,7 +19,7 @@ export const HTTP_ERRORS = {
   payload_too_large: { status: 413, when: 'a broadcast body over http_broadcast_max_body_size (or a dashboard form over its cap)' },
   unsupported_media_type: { status: 415, when: 'a broadcast whose Content-Type is not application/json or application/*+json' },
   invalid_broadcast: { status: 422, when: 'a broadcast of the wrong shape (the message names the item); nothing from the batch is delivered' },
-  request_refused: { status: 400, when: 'a controller of an extension threw an HttpException with a 4xx status: that status and its message are kept (400 is only the default)' },
+  request_refused: { status: 400, when: 'any other 4xx refusal raised inside Nest (a controller of an extension, a request path that cannot be decoded): that status and its message are kept' },
   internal_error: { status: 500, when: 'a bug on our side (a handler that threw, a dashboard script missing from the build)' },
   too_many_connections: { status: 503, when: 'an upgrade past max-conn' },
   shutting_down: { status: 503, when: 'an upgrade while the server drains, or a broadcast before the broadcaster started or after it stopped' },

@@ -62,10 +62,11 @@ describe('HTTP error bodies', () => {
     await holder.closed();
   });
 
-  it('answers unknown paths with 404 and a plain request on the WebSocket path with 400 websocket_required', async () => {
+  it('answers unknown paths with 404, a plain request on the WebSocket path with 400 websocket_required, an undecodable path with 400', async () => {
     expect(await fetchAnswer(app.httpUrl('/nope'))).toMatchObject(errorAnswer('not_found', 'not found'));
     expect(await fetchAnswer(app.httpUrl('/nope'), { method: 'POST', body: 'x' })).toMatchObject(errorAnswer('not_found', 'not found'));
     expect(await fetchAnswer(app.httpUrl('/cable'))).toMatchObject(errorAnswer('websocket_required'));
+    expect(await rawAnswer(app.port, 'GET /_dashboard/% HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toEqual({ status: 400, type: 'application/json', body: { error: expect.stringMatching(/decode/), code: 'request_refused' } });
   });
 
   it('answers every broadcast refusal with its code: 401, 405 (Allow: POST), 415, 413, 400, 422', async () => {
