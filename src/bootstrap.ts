@@ -17,6 +17,7 @@ import type { WsSettings } from './config/ws.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
+import { JsonErrorFilter } from './http/json-error.filter.js';
 
 /** A running cablecar server. */
 export interface RunningCable {
@@ -70,8 +71,12 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     logger,
     bodyParser: false,
     abortOnError: false,
+    // ssl_cert + ssl_key: one HTTPS server carries the WebSocket upgrades too (WSS on the same port).
+    ...(server.tls ? { httpsOptions: { cert: server.tls.cert, key: server.tls.key } } : {}),
   });
   attachCable(app);
+  // Before init: Nest builds its not-found handler with the global filters it has then.
+  app.useGlobalFilters(new JsonErrorFilter(server.paths, logger));
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.
@@ -86,6 +91,6 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${server.host}:${server.port}: ${(error as Error).message}`);
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(',') });
+  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(','), tls: server.tls ? server.tls.certPath : 'off' });
   return { app, port, logger, close: () => app.close() };
 }

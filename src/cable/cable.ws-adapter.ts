@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { WebSocketServer } from 'ws';
+import { rawJsonErrorResponse, type HttpErrorCode } from '../http/json-error.js';
 import { SUPPORTED_SUBPROTOCOLS } from '../protocol/messages.js';
 import { originAllowed } from './origin.js';
 import { validHost } from './request-url.js';
@@ -26,7 +27,10 @@ export interface CableWsOptions {
   accepting(): boolean;
 }
 
-/** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
+/**
+ * Pick `actioncable-v1-json` when offered, else `actioncable-v1-ext-json` (server order, as gorilla's
+ * upgrader in anycable-go); serve clients that offer nothing we know without a subprotocol.
+ */
 export function chooseSubprotocol(offered: Set<string>): string | false {
   for (const protocol of SUPPORTED_SUBPROTOCOLS) if (offered.has(protocol)) return protocol;
   return false;
@@ -39,8 +43,9 @@ export function chooseSubprotocol(offered: Set<string>): string | false {
  */
 function ignoreSocketError(): void {}
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+/** Refuse an upgrade with the catalogued status and JSON body (src/http/json-error.ts). */
+function refuse(socket: Duplex, code: HttpErrorCode, message: string): void {
+  socket.end(rawJsonErrorResponse(code, message));
 }
 
 /** See file comment. */
@@ -68,18 +73,18 @@ export class CableWsAdapter extends AbstractWsAdapter {
     this.upgradeListener = (req, socket, head) => {
       socket.on('error', ignoreSocketError);
       const pathname = (req.url ?? '/').split('?', 1)[0];
-      if (!paths.has(pathname)) return refuse(socket, 404, 'Not Found');
-      if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
+      if (!paths.has(pathname)) return refuse(socket, 'not_found', 'not a WebSocket path');
+      if (!options.accepting()) return refuse(socket, 'shutting_down', 'shutting down: reconnect to another node');
       if (!validHost(req.headers.host)) {
         options.logger.logAt('info', 'upgrade refused: invalid Host header');
-        return refuse(socket, 400, 'Bad Request');
+        return refuse(socket, 'bad_request', 'invalid Host header');
       }
       if (!originAllowed(options.allowedOrigins, req.headers.origin)) {
         options.logger.logAt('info', 'upgrade refused: origin not allowed', { origin: req.headers.origin ?? '(none)' });
-        return refuse(socket, 403, 'Forbidden');
+        return refuse(socket, 'origin_not_allowed', 'origin not allowed');
       }
       if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) {
-        return refuse(socket, 503, 'Service Unavailable');
+        return refuse(socket, 'too_many_connections', 'too many connections (max-conn)');
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         // why: from here `ws` listens for socket errors itself; keeping ours would turn the socket's
