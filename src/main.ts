@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   exitOnSignals(starting, logger, outcome.config.settings.server.shutdownTimeoutMs);
   const running = await starting;
   if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
-  running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
+  // why debug: ~50 lines on every start bury what matters; the start-up line says what is on, `--print-config` prints this on demand.
+  if (running.logger.debugEnabled) running.logger.logAt('debug', 'effective config\n' + describeConfig(outcome.config));
 }
 
 /**

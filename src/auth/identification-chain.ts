@@ -29,6 +29,7 @@ export class IdentificationChain {
       } catch (error) {
         return { kind: 'error', detail: `${identifier.name}: ${(error as Error).message}` };
       }
+      if (outcome.kind === 'accepted') return outcome.via === undefined ? { ...outcome, via: identifier.name } : outcome;
       if (outcome.kind !== 'next') return outcome;
     }
     return { kind: 'rejected', reason: 'unauthorized', detail: 'no identification method accepted the connection' };

@@ -97,7 +97,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     };
     registry.startPings(this.ws.pingIntervalSeconds, this.ws.pingTimestampPrecision);
     registry.startIdentifyDeadline(this.server.identifyTimeoutMs / 1000);
-    this.logger.logAt('info', 'cable gateway ready', {
+    this.logger.logAt('debug', 'cable gateway ready', {
       paths: this.server.paths.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
       channels: router.localChannels().join(',') || '(none)',

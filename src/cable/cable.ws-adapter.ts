@@ -11,7 +11,8 @@ import { WebSocketServer } from 'ws';
 import { SUPPORTED_SUBPROTOCOLS } from '../protocol/messages.js';
 import { originAllowed } from './origin.js';
 import { validHost } from './request-url.js';
-import type { CableLogger } from '../logging/cable-logger.js';
+import type { CableLogger, LogFields } from '../logging/cable-logger.js';
+import { REJECTED_CONNECTIONS, type Counters } from '../metrics/counters.js';
 
 /** The adapter's slice of the config. */
 export interface CableWsOptions {
@@ -24,7 +25,20 @@ export interface CableWsOptions {
   connectionCount(): number;
   /** False while shutting down: upgrades get 503. */
   accepting(): boolean;
+  /** Where refused upgrades are counted (`rejected_connections_total:<cause>`). */
+  counters: Pick<Counters, 'add'>;
 }
+
+/** Why an upgrade was refused: the counter label and the info line. */
+type Refusal = 'origin' | 'max_conn' | 'shutting_down' | 'invalid_host';
+const REFUSAL_TEXT: Record<Refusal, string> = {
+  origin: 'upgrade refused: origin not allowed',
+  max_conn: 'upgrade refused: max-conn reached',
+  shutting_down: 'upgrade refused: shutting down',
+  invalid_host: 'upgrade refused: invalid Host header',
+};
+/** At most one info line per cause in this window (later ones go to debug): a flood of refusals must not flood the log. */
+const REFUSAL_LOG_WINDOW_MS = 10_000;
 
 /** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
 export function chooseSubprotocol(offered: Set<string>): string | false {
@@ -39,6 +53,8 @@ export function chooseSubprotocol(offered: Set<string>): string | false {
  */
 function ignoreSocketError(): void {}
 
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 503: 'Service Unavailable' } as const;
+
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
@@ -46,6 +62,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
 /** See file comment. */
 export class CableWsAdapter extends AbstractWsAdapter {
   private upgradeListener?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  private readonly lastRefusalLog = new Map<Refusal, number>();
 
   constructor(
     app: INestApplicationContext,
@@ -69,22 +86,26 @@ export class CableWsAdapter extends AbstractWsAdapter {
       socket.on('error', ignoreSocketError);
       const pathname = (req.url ?? '/').split('?', 1)[0];
       if (!paths.has(pathname)) return refuse(socket, 404, 'Not Found');
-      if (!options.accepting()) return refuse(socket, 503, 'Service Unavailable');
-      if (!validHost(req.headers.host)) {
-        options.logger.logAt('info', 'upgrade refused: invalid Host header');
-        return refuse(socket, 400, 'Bad Request');
-      }
-      if (!originAllowed(options.allowedOrigins, req.headers.origin)) {
-        options.logger.logAt('info', 'upgrade refused: origin not allowed', { origin: req.headers.origin ?? '(none)' });
-        return refuse(socket, 403, 'Forbidden');
-      }
-      if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) {
-        return refuse(socket, 503, 'Service Unavailable');
-      }
+      if (!options.accepting()) return this.refuse(socket, 503, 'shutting_down');
+      if (!validHost(req.headers.host)) return this.refuse(socket, 400, 'invalid_host');
+      // why no Origin value in the line: header values stay out of logs (they are client-controlled and may be sensitive).
+      if (!originAllowed(options.allowedOrigins, req.headers.origin)) return this.refuse(socket, 403, 'origin', { origin: req.headers.origin === undefined ? 'missing' : 'not in allowed_origins' });
+      if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) return this.refuse(socket, 503, 'max_conn', { maxConn: options.maxConn });
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     };
     this.httpServer.on('upgrade', this.upgradeListener);
     return wss;
+  }
+
+  /** Answer a refused upgrade, count it, and log it at info (once per cause per window, else at debug). */
+  private refuse(socket: Duplex, status: 400 | 403 | 503, cause: Refusal, fields: LogFields = {}): void {
+    const { logger, counters } = this.options;
+    counters.add(REJECTED_CONNECTIONS + cause);
+    const now = Date.now();
+    const quiet = now - (this.lastRefusalLog.get(cause) ?? -Infinity) < REFUSAL_LOG_WINDOW_MS;
+    if (!quiet) this.lastRefusalLog.set(cause, now);
+    if (!quiet || logger.debugEnabled) logger.logAt(quiet ? 'debug' : 'info', REFUSAL_TEXT[cause], { status, ...fields });
+    refuse(socket, status, STATUS_TEXT[status]);
   }
 
   bindMessageHandlers(): void {

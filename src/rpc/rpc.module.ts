@@ -64,7 +64,7 @@ export class RpcModule implements OnModuleInit, OnModuleDestroy, OnApplicationSh
   /** Start the client and, unless `noauth` accepts everyone first (as in anycable-go), register the Connect step. */
   async onModuleInit(): Promise<void> {
     const { client } = this;
-    this.logger.logAt('info', this.settings.summary, {}, RPC_LOG_CONTEXT);
+    this.logger.logAt('debug', this.settings.summary, {}, RPC_LOG_CONTEXT);
     if (!client) return;
     await client.start();
     if (!this.app.noauth) this.chain.register(new RpcIdentifier(client, new RpcEnvBuilder(this.settings.env)), RPC_RANK);
