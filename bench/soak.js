@@ -263,7 +263,8 @@ async function main() {
   const sampler = (async () => {
     while (sampling) {
       await sleep(options.sampleSeconds * 1000);
-      if (!sampling) break;
+      // Only samples of a churned pool count; the end (pool closing at once) has its own "drained" row.
+      if (!sampling || stopping) break;
       const s = await sample(server, inspector, startedAt);
       samples.push(s);
       console.log(`t=${s.t}s live=${s.live} opened=${s.opened} failed=${s.failed} rss=${fmt(s.rssMiB)}MiB heap=${fmt(s.heapMiB)}MiB handles=${s.handles} timers=${s.timers}`);

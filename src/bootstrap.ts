@@ -23,6 +23,7 @@ import { BROADCAST_ADAPTERS } from './broadcast/broadcast.options.js';
 import { ChannelDiscovery } from './channels/channel-discovery.js';
 import { describeRpcTarget } from './rpc/rpc.options.js';
 import { STARTUP_MESSAGE, startupFields, type StartupFacts } from './logging/startup-summary.js';
+import { JsonErrorFilter } from './http/json-error.filter.js';
 
 /** A running cablecar server. */
 export interface RunningCable {
@@ -76,6 +77,7 @@ function startupFacts(app: INestApplication, config: CableConfig, port: number):
     host: server.host,
     port,
     paths: server.paths,
+    tls: server.tls ? server.tls.certPath : 'off',
     identification: app.get(IdentificationChain).describe(),
     channels: app.get(ChannelDiscovery).router.localChannels(),
     broadcasters: BROADCAST_ADAPTERS.filter((name) => broadcast[name] !== undefined),
@@ -92,8 +94,12 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     logger,
     bodyParser: false,
     abortOnError: false,
+    // ssl_cert + ssl_key: one HTTPS server carries the WebSocket upgrades too (WSS on the same port).
+    ...(server.tls ? { httpsOptions: { cert: server.tls.cert, key: server.tls.key } } : {}),
   });
   attachCable(app);
+  // Before init: Nest builds its not-found handler with the global filters it has then.
+  app.useGlobalFilters(new JsonErrorFilter(server.paths, logger));
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { WebSocketServer } from 'ws';
+import { rawJsonErrorResponse, type HttpErrorCode } from '../http/json-error.js';
 import { SUPPORTED_SUBPROTOCOLS } from '../protocol/messages.js';
 import { originAllowed } from './origin.js';
 import { validHost } from './request-url.js';
@@ -29,18 +30,21 @@ export interface CableWsOptions {
   counters: Pick<Counters, 'add'>;
 }
 
-/** Why an upgrade was refused: the counter label and the info line. */
+/** Why an upgrade was refused: the counter label, the JSON error code and message, and the info line. */
 type Refusal = 'origin' | 'max_conn' | 'shutting_down' | 'invalid_host';
-const REFUSAL_TEXT: Record<Refusal, string> = {
-  origin: 'upgrade refused: origin not allowed',
-  max_conn: 'upgrade refused: max-conn reached',
-  shutting_down: 'upgrade refused: shutting down',
-  invalid_host: 'upgrade refused: invalid Host header',
+const REFUSALS: Record<Refusal, { code: HttpErrorCode; message: string; log: string }> = {
+  origin: { code: 'origin_not_allowed', message: 'origin not allowed', log: 'upgrade refused: origin not allowed' },
+  max_conn: { code: 'too_many_connections', message: 'too many connections (max-conn)', log: 'upgrade refused: max-conn reached' },
+  shutting_down: { code: 'shutting_down', message: 'shutting down: reconnect to another node', log: 'upgrade refused: shutting down' },
+  invalid_host: { code: 'bad_request', message: 'invalid Host header', log: 'upgrade refused: invalid Host header' },
 };
 /** At most one info line per cause in this window (later ones go to debug): a flood of refusals must not flood the log. */
 const REFUSAL_LOG_WINDOW_MS = 10_000;
 
-/** Pick `actioncable-v1-json` when offered; serve clients that offer nothing we know without a subprotocol. */
+/**
+ * Pick `actioncable-v1-json` when offered, else `actioncable-v1-ext-json` (server order, as gorilla's
+ * upgrader in anycable-go); serve clients that offer nothing we know without a subprotocol.
+ */
 export function chooseSubprotocol(offered: Set<string>): string | false {
   for (const protocol of SUPPORTED_SUBPROTOCOLS) if (offered.has(protocol)) return protocol;
   return false;
@@ -53,10 +57,9 @@ export function chooseSubprotocol(offered: Set<string>): string | false {
  */
 function ignoreSocketError(): void {}
 
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 503: 'Service Unavailable' } as const;
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+/** Refuse an upgrade with the catalogued status and JSON body (src/http/json-error.ts). */
+function refuse(socket: Duplex, code: HttpErrorCode, message: string): void {
+  socket.end(rawJsonErrorResponse(code, message));
 }
 
 /** See file comment. */
@@ -85,12 +88,12 @@ export class CableWsAdapter extends AbstractWsAdapter {
     this.upgradeListener = (req, socket, head) => {
       socket.on('error', ignoreSocketError);
       const pathname = (req.url ?? '/').split('?', 1)[0];
-      if (!paths.has(pathname)) return refuse(socket, 404, 'Not Found');
-      if (!options.accepting()) return this.refuse(socket, 503, 'shutting_down');
-      if (!validHost(req.headers.host)) return this.refuse(socket, 400, 'invalid_host');
+      if (!paths.has(pathname)) return refuse(socket, 'not_found', 'not a WebSocket path');
+      if (!options.accepting()) return this.refuse(socket, 'shutting_down');
+      if (!validHost(req.headers.host)) return this.refuse(socket, 'invalid_host');
       // why no Origin value in the line: header values stay out of logs (they are client-controlled and may be sensitive).
-      if (!originAllowed(options.allowedOrigins, req.headers.origin)) return this.refuse(socket, 403, 'origin', { origin: req.headers.origin === undefined ? 'missing' : 'not in allowed_origins' });
-      if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) return this.refuse(socket, 503, 'max_conn', { maxConn: options.maxConn });
+      if (!originAllowed(options.allowedOrigins, req.headers.origin)) return this.refuse(socket, 'origin', { origin: req.headers.origin === undefined ? 'missing' : 'not in allowed_origins' });
+      if (options.maxConn > 0 && options.connectionCount() >= options.maxConn) return this.refuse(socket, 'max_conn', { maxConn: options.maxConn });
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     };
     this.httpServer.on('upgrade', this.upgradeListener);
@@ -98,14 +101,15 @@ export class CableWsAdapter extends AbstractWsAdapter {
   }
 
   /** Answer a refused upgrade, count it, and log it at info (once per cause per window, else at debug). */
-  private refuse(socket: Duplex, status: 400 | 403 | 503, cause: Refusal, fields: LogFields = {}): void {
+  private refuse(socket: Duplex, cause: Refusal, fields: LogFields = {}): void {
     const { logger, counters } = this.options;
+    const refusal = REFUSALS[cause];
     counters.add(REJECTED_CONNECTIONS + cause);
     const now = Date.now();
     const quiet = now - (this.lastRefusalLog.get(cause) ?? -Infinity) < REFUSAL_LOG_WINDOW_MS;
     if (!quiet) this.lastRefusalLog.set(cause, now);
-    if (!quiet || logger.debugEnabled) logger.logAt(quiet ? 'debug' : 'info', REFUSAL_TEXT[cause], { status, ...fields });
-    refuse(socket, status, STATUS_TEXT[status]);
+    if (!quiet || logger.debugEnabled) logger.logAt(quiet ? 'debug' : 'info', refusal.log, { code: refusal.code, ...fields });
+    refuse(socket, refusal.code, refusal.message);
   }
 
   bindMessageHandlers(): void {

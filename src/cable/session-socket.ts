@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { ChannelRouter } from '../channels/channel-router.js';
 import type { Hub } from '../hub/hub.js';
+import { keepaliveTicks } from '../hub/ping-schedule.js';
 import type { RegisteredSession } from '../hub/session-registry.js';
 import type { CableLogger, LogFields } from '../logging/cable-logger.js';
 import type { Counters, LimitName } from '../metrics/counters.js';
@@ -88,6 +89,11 @@ export abstract class SessionSocket {
   /** For the debug `closed` line only: when the socket opened (0 unless debug is on, so no number is boxed per session) and why it was closed. */
   private openedAt = 0;
   private closedFor?: string;
+  /**
+   * Keepalive tick of the last client frame while pongs are required (`pong_timeout`, ext protocol),
+   * else 0. The shared ping timer reads it (hub/ping-schedule.ts); why a number: no timer per connection.
+   */
+  lastHeardTick = 0;
 
   constructor(
     readonly sid: string,
@@ -143,6 +149,11 @@ export abstract class SessionSocket {
     this.phase = 'closed';
     this.closeController?.abort();
     this.ws.terminate();
+  }
+
+  /** From now on the client must send something (a pong or any frame) within `pong_timeout`. */
+  expectPongs(): void {
+    if (this.phase === 'open') this.lastHeardTick = keepaliveTicks();
   }
 
   /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
@@ -300,6 +311,8 @@ export abstract class SessionSocket {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
+    // Any client frame counts as a pong (anycable node/session.go resets its pong timer on every read).
+    if (this.lastHeardTick !== 0) this.lastHeardTick = keepaliveTicks();
     if (!this.takeToken('command')) return;
     if (isBinary) {
       this.debug('binary frame ignored');

@@ -13,6 +13,8 @@ export interface StartupFacts {
   readonly host: string;
   readonly port: number;
   readonly paths: readonly string[];
+  /** `off`, or the certificate file served (`ssl_cert`; a path, never key material). */
+  readonly tls: string;
   /** Identification steps in order (`jwt`, `rpc`, `noauth`); empty = every connection is refused. */
   readonly identification: readonly string[];
   /** Channels handled in this process (`$pubsub`, `Turbo::StreamsChannel`, `@CableChannel` classes). */
@@ -37,6 +39,7 @@ export function startupFields(facts: StartupFacts): LogFields {
     host: facts.host,
     port: facts.port,
     paths: list(facts.paths, '(none)'),
+    tls: facts.tls,
     identification: list(facts.identification, '(none: every connection is unauthorized)'),
     channels: list(facts.channels, '(none)'),
     broadcasters: list(facts.broadcasters, '(none)'),

@@ -32,7 +32,7 @@ describe('start-up log of node dist/main.js', () => {
     const info = linesAt(server.output(), 'INFO');
     const startup = info.filter((line) => line.includes('cablecar listening'));
     expect(startup).toHaveLength(1);
-    expect(startup[0]).toContain(`host=127.0.0.1 port=${server.port} paths=/cable`);
+    expect(startup[0]).toContain(`host=127.0.0.1 port=${server.port} paths=/cable tls=off`);
     expect(startup[0]).toMatch(/identification=noauth channels=\$pubsub,Turbo::StreamsChannel broadcasters=http pubsub=none rpc="off \(public mode\)"/);
     expect(server.output()).not.toContain('effective config');
     expect(info.filter((line) => /\[(InstanceLoader|NestFactory|RoutesResolver|NestApplication)\]/.test(line))).toEqual([]);
@@ -116,12 +116,12 @@ describe('refused upgrades and rejected connections: info line and counter', () 
   it('counts origin refusals, max-conn 503s and unauthorized connections, each logged at info', async () => {
     await expect(RawClient.connect(app.wsUrl(), { headers: { Origin: 'https://evil.test' } })).rejects.toThrow(/HTTP 403/);
     expect(counter('origin')).toBe(1);
-    expect(infoLines('upgrade refused: origin not allowed')).toEqual([expect.objectContaining({ status: 403, origin: 'not in allowed_origins' })]);
+    expect(infoLines('upgrade refused: origin not allowed')).toEqual([expect.objectContaining({ code: 'origin_not_allowed', origin: 'not in allowed_origins' })]);
 
     const held = await RawClient.welcomed(`${app.wsUrl()}?jid=${issueToken({ identifiers: { user_id: 1 }, key: 'k', ttlSeconds: 60 })}`, { headers: { Origin: 'https://example.com' } });
     await expect(RawClient.connect(app.wsUrl(), { headers: { Origin: 'https://example.com' } })).rejects.toThrow(/HTTP 503/);
     expect(counter('max_conn')).toBe(1);
-    expect(infoLines('upgrade refused: max-conn reached')).toEqual([expect.objectContaining({ status: 503, maxConn: 1 })]);
+    expect(infoLines('upgrade refused: max-conn reached')).toEqual([expect.objectContaining({ code: 'too_many_connections', maxConn: 1 })]);
     held.close();
     await held.closed();
 
