@@ -15,8 +15,14 @@ import type { LoggingSettings } from './config/logging.options.js';
 import type { ServerSettings } from './config/server.options.js';
 import type { WsSettings } from './config/ws.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
+import { Counters } from './metrics/counters.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
+import { IdentificationChain } from './auth/identification-chain.js';
+import { BROADCAST_ADAPTERS } from './broadcast/broadcast.options.js';
+import { ChannelDiscovery } from './channels/channel-discovery.js';
+import { describeRpcTarget } from './rpc/rpc.options.js';
+import { STARTUP_MESSAGE, startupFields, type StartupFacts } from './logging/startup-summary.js';
 import { JsonErrorFilter } from './http/json-error.filter.js';
 
 /** A running cablecar server. */
@@ -59,8 +65,25 @@ export function attachCable(app: INestApplication): void {
       logger: app.get<CableLogger>(CABLE_LOGGER),
       connectionCount: () => registry.size,
       accepting: () => registry.accepting,
+      counters: app.get(Counters),
     }),
   );
+}
+
+/** What the start-up line reports, read from the config and from the wired app (identification steps, local channels). */
+function startupFacts(app: INestApplication, config: CableConfig, port: number): StartupFacts {
+  const { server, broadcast, rpc } = config.settings;
+  return {
+    host: server.host,
+    port,
+    paths: server.paths,
+    tls: server.tls ? server.tls.certPath : 'off',
+    identification: app.get(IdentificationChain).describe(),
+    channels: app.get(ChannelDiscovery).router.localChannels(),
+    broadcasters: BROADCAST_ADAPTERS.filter((name) => broadcast[name] !== undefined),
+    pubsub: broadcast.pubsub.kind,
+    rpc: describeRpcTarget(rpc.client),
+  };
 }
 
 /** Create, wire and listen. */
@@ -91,6 +114,6 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${server.host}:${server.port}: ${(error as Error).message}`);
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(','), tls: server.tls ? server.tls.certPath : 'off' });
+  logger.logAt('info', STARTUP_MESSAGE, startupFields(startupFacts(app, config, port)));
   return { app, port, logger, close: () => app.close() };
 }

@@ -71,7 +71,7 @@ export class HttpBroadcaster implements Broadcaster {
   async start(sink: BroadcastSink): Promise<void> {
     this.sink = sink;
     this.state = 'up';
-    this.options.logger.logAt('info', 'HTTP broadcaster enabled', { path: this.options.path, auth: this.options.auth.kind });
+    this.options.logger.logAt('debug', 'HTTP broadcaster enabled', { path: this.options.path, auth: this.options.auth.kind });
   }
 
   async stop(): Promise<void> {

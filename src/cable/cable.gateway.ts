@@ -99,7 +99,7 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     };
     registry.startPings({ intervalSeconds: ws.pingIntervalSeconds, precision: ws.pingTimestampPrecision, pongTimeoutMs: ws.pongTimeoutMs });
     registry.startIdentifyDeadline(this.server.identifyTimeoutMs / 1000);
-    this.logger.logAt('info', 'cable gateway ready', {
+    this.logger.logAt('debug', 'cable gateway ready', {
       paths: this.server.paths.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
       channels: router.localChannels().join(',') || '(none)',

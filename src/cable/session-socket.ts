@@ -90,6 +90,9 @@ export abstract class SessionSocket {
   private limitsLogged = 0;
   /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
   private closeController: AbortController | undefined = undefined;
+  /** For the debug `closed` line only: when the socket opened (0 unless debug is on, so no number is boxed per session) and why it was closed. */
+  private openedAt = 0;
+  private closedFor: string | undefined = undefined;
   /**
    * Keepalive tick of the last client frame while pongs are required (`pong_timeout`, ext protocol),
    * else 0. The shared ping timer reads it (hub/ping-schedule.ts); why a number: no timer per connection.
@@ -102,6 +105,7 @@ export abstract class SessionSocket {
     protected readonly deps: SessionDeps,
     rawSocket: Duplex,
   ) {
+    if (deps.logger.debugEnabled) this.openedAt = performance.now();
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', () => this.onSocketClosed());
     // why: a socket error is followed by 'close'; without a listener `ws` would throw.
@@ -144,6 +148,7 @@ export abstract class SessionSocket {
 
   /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
   terminate(): void {
+    if (this.deps.logger.debugEnabled) this.closedFor ??= 'terminated at shutdown';
     this.phase = 'closed';
     this.closeController?.abort();
     this.ws.terminate();
@@ -195,6 +200,7 @@ export abstract class SessionSocket {
     this.phase = 'closed';
     this.closeController?.abort();
     this.deps.counters.disconnected(reason);
+    if (this.deps.logger.debugEnabled) this.closedFor = reason;
     this.dropBacklog();
     this.clearTimers();
     this.ws.close(code, text);
@@ -275,14 +281,12 @@ export abstract class SessionSocket {
   }
 
   private onSocketClosed(): void {
-    if (this.phase !== 'closed') {
-      this.debug('socket closed by peer');
-      this.deps.counters.disconnected(CLOSED_BY_CLIENT);
-    }
+    if (this.phase !== 'closed') this.deps.counters.disconnected(CLOSED_BY_CLIENT);
     this.phase = 'closed';
     this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
+    if (this.deps.logger.debugEnabled) this.debug('closed', { reason: this.closedFor ?? CLOSED_BY_CLIENT, durationMs: Math.round(performance.now() - this.openedAt) });
     this.socketClosed();
   }
 

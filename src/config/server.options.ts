@@ -31,7 +31,7 @@ export class ServerOptions {
   @IsString() @Matches(/^\//, { message: 'health-path must start with /' })
   healthPath = '/health';
 
-  @Option({ kind: 'string', toml: 'server.readiness_path', description: 'Readiness endpoint path: 200 when every I/O edge (broadcasters, pub/sub, replay store, JWKS) is up, else 503; JSON names each edge and its state.' })
+  @Option({ kind: 'string', toml: 'server.readiness_path', description: 'Readiness endpoint path: 200 when every required I/O edge (broadcasters, pub/sub, replay store, RPC, JWKS) is up, else 503; JSON names each edge and its state.' })
   @IsString() @Matches(/^\//, { message: 'readiness_path must start with /' })
   readinessPath = '/ready';
 
