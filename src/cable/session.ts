@@ -99,6 +99,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         this.release();
         return;
       case 'rejected':
+        this.deps.counters.failedAuths++;
         outcome.transmissions?.forEach((t) => this.send(t));
         this.deps.logger.logAt('info', 'connection rejected', { sid: this.sid, reason: outcome.reason, detail: outcome.detail });
         this.disconnect(outcome.reason, undefined, !!outcome.transmissions?.length);
@@ -153,6 +154,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       case 'pong':
         return;
       case 'invalid':
+        this.deps.counters.failedClientMessages++;
         this.debug('frame ignored', { reason: command.reason });
         return;
       case 'subscribe':
