@@ -153,13 +153,16 @@ function fanout({ size, identifier, stream, kind }) {
  * `baseline` column: the same build without `--metrics_http`, or the build `CABLECAR_OFF_MAIN` names)
  * against metrics on with `/metrics` scraped every second during each measured burst.
  */
+/** BENCH_METRICS_AA=1: both sides without metrics (an A/A run), to see the noise floor of the ratio. */
+const CALIBRATE = process.env.BENCH_METRICS_AA === '1';
+
 function metricsCost({ size }) {
   const identifier = pubsubIdentifier('bench');
   return {
     id: `metrics-cost-${size}`,
     title: `Fan-out throughput, ${size} subscribers: metrics on and scraped every second (cablecar) vs off (baseline column)`,
     servers: { cablecar: 'cablecar', baseline: 'cablecarOff' },
-    flags: { cablecar: process.env.AA ? [] : ['--metrics_http', '/metrics'], baseline: [] },
+    flags: { cablecar: CALIBRATE ? [] : ['--metrics_http', '/metrics'], baseline: [] },
     rounds: (o) => (o.quick ? 2 : 8),
     async setup(ctx) {
       const { server, load, opts } = ctx;
@@ -170,7 +173,7 @@ function metricsCost({ size }) {
     async measure(ctx) {
       const { server, load, opts } = ctx;
       const count = opts.quick ? 50 : 200;
-      const scraping = server.name === 'cablecar' && !process.env.AA ? scrapeEverySecond(`http://127.0.0.1:${server.port}/metrics`) : undefined;
+      const scraping = server.name === 'cablecar' && !CALIBRATE ? scrapeEverySecond(`http://127.0.0.1:${server.port}/metrics`) : undefined;
       const cpu0 = server.cpuMs();
       try {
         const r = await load.burst({ server, stream: 'bench', kind: 'json', count });

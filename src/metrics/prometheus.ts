@@ -2,12 +2,13 @@
  * The Prometheus exposition (prom-client): anycable-go's metrics under
  * `anycable_go_`, cablecar's own under `cablecar_` (every named counter of
  * `Counters.snapshot()`, as it appears, one family per name before ':'), and
- * the Node process metrics of `collectDefaultMetrics`. Nothing here runs on the
- * hot path: every value is read in a `collect()` callback when a scrape asks.
+ * the Node process metrics of prom-client's default collectors. Nothing here runs
+ * on the hot path: every value is read in a `collect()` callback when a scrape asks.
  * One registry per app, so several apps in one process (tests) do not mix.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { ANYCABLE_METRICS, ANYCABLE_PREFIX, CABLECAR_FIELD_METRICS, CABLECAR_PREFIX, counterFamilies, type CatalogueMetric, type CounterFamily, type MetricSources } from './catalogue.js';
 
 /** See file comment. */
@@ -23,7 +24,7 @@ export class PrometheusExporter {
     tags: Readonly<Record<string, string>>,
   ) {
     this.registry.setDefaultLabels({ ...tags });
-    collectDefaultMetrics({ register: this.registry });
+    collectProcessMetrics(this.registry);
     for (const metric of ANYCABLE_METRICS) this.fixed(ANYCABLE_PREFIX, metric);
     for (const metric of CABLECAR_FIELD_METRICS) this.fixed(CABLECAR_PREFIX, metric);
   }
@@ -100,5 +101,31 @@ export class PrometheusExporter {
         },
       });
     }
+  }
+}
+
+/**
+ * prom-client's default collectors (`collectDefaultMetrics`, lib/defaultMetrics.js of the pinned
+ * 15.1.3), with two changes measured by bench/run.js `metrics-cost` (bench/README.md "Metrics cost"):
+ * why no `gc`: its PerformanceObserver runs a callback on every garbage collection, and fan-out
+ * collects often; why `eventLoopLag` at 1 s resolution, not 10 ms: the delay monitor at 10 ms cost
+ * more fan-out throughput than everything else. All of `collectDefaultMetrics` took 20-30% of it.
+ */
+const PROCESS_COLLECTORS = [
+  'processCpuTotal', 'processStartTime', 'osMemoryHeap', 'processOpenFileDescriptors', 'processMaxFileDescriptors', 'eventLoopLag',
+  'processResources', 'processHandles', 'processRequests', 'heapSizeAndUsed', 'heapSpacesSizeAndUsed', 'version',
+] as const;
+
+/** Event loop delay sampling period, ms (prom-client's default is 10). */
+const EVENT_LOOP_MONITORING_PRECISION_MS = 1000;
+
+type Collector = (registry: Registry, config: { eventLoopMonitoringPrecision: number }) => void;
+
+function collectProcessMetrics(registry: Registry): void {
+  const load = createRequire(import.meta.url);
+  for (const name of PROCESS_COLLECTORS) {
+    // processResources needs process.getActiveResourcesInfo (Node >= 17), as defaultMetrics.js checks.
+    if (name === 'processResources' && typeof (process as { getActiveResourcesInfo?: unknown }).getActiveResourcesInfo !== 'function') continue;
+    (load(`prom-client/lib/metrics/${name}.js`) as Collector)(registry, { eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS });
   }
 }
