@@ -15,8 +15,15 @@ import type { LoggingSettings } from './config/logging.options.js';
 import type { ServerSettings } from './config/server.options.js';
 import type { WsSettings } from './config/ws.options.js';
 import { SessionRegistry } from './hub/session-registry.js';
+import { Counters } from './metrics/counters.js';
 import { CableLogger } from './logging/cable-logger.js';
 import { CableError } from './errors.js';
+import { IdentificationChain } from './auth/identification-chain.js';
+import { BROADCAST_ADAPTERS } from './broadcast/broadcast.options.js';
+import { ChannelDiscovery } from './channels/channel-discovery.js';
+import { describeRpcTarget } from './rpc/rpc.options.js';
+import { STARTUP_MESSAGE, startupFields, type StartupFacts } from './logging/startup-summary.js';
+import { JsonErrorFilter } from './http/json-error.filter.js';
 
 /** A running cablecar server. */
 export interface RunningCable {
@@ -58,8 +65,25 @@ export function attachCable(app: INestApplication): void {
       logger: app.get<CableLogger>(CABLE_LOGGER),
       connectionCount: () => registry.size,
       accepting: () => registry.accepting,
+      counters: app.get(Counters),
     }),
   );
+}
+
+/** What the start-up line reports, read from the config and from the wired app (identification steps, local channels). */
+function startupFacts(app: INestApplication, config: CableConfig, port: number): StartupFacts {
+  const { server, broadcast, rpc } = config.settings;
+  return {
+    host: server.host,
+    port,
+    paths: server.paths,
+    tls: server.tls ? server.tls.certPath : 'off',
+    identification: app.get(IdentificationChain).describe(),
+    channels: app.get(ChannelDiscovery).router.localChannels(),
+    broadcasters: BROADCAST_ADAPTERS.filter((name) => broadcast[name] !== undefined),
+    pubsub: broadcast.pubsub.kind,
+    rpc: describeRpcTarget(rpc.client),
+  };
 }
 
 /** Create, wire and listen. */
@@ -70,8 +94,12 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     logger,
     bodyParser: false,
     abortOnError: false,
+    // ssl_cert + ssl_key: one HTTPS server carries the WebSocket upgrades too (WSS on the same port).
+    ...(server.tls ? { httpsOptions: { cert: server.tls.cert, key: server.tls.key } } : {}),
   });
   attachCable(app);
+  // Before init: Nest builds its not-found handler with the global filters it has then.
+  app.useGlobalFilters(new JsonErrorFilter(server.paths, logger));
   // Express would otherwise advertise itself (X-Powered-By) on every response.
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // Module init runs here, outside the listen error below, so a start-up CableError (e.g. a duplicate channel) keeps its code.
@@ -86,6 +114,6 @@ export async function startCable(config: CableConfig, options: StartOptions = {}
     throw new CableError('CABLE_ERR_SERVER_LISTEN', `cannot listen on ${server.host}:${server.port}: ${(error as Error).message}`);
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  logger.logAt('info', 'cablecar listening', { host: server.host, port, paths: server.paths.join(',') });
+  logger.logAt('info', STARTUP_MESSAGE, startupFields(startupFacts(app, config, port)));
   return { app, port, logger, close: () => app.close() };
 }

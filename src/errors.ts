@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   CABLE_ERR_CONNECTION_SETUP: 'Setting up an accepted WebSocket failed (a bug); that connection is closed with 1011, nothing else is affected.',
   CABLE_ERR_COMMAND_FAILED: 'A channel handler threw while handling a command; nothing is sent to the client.',
   CABLE_ERR_CHANNEL_DUPLICATE: 'Two channel registrations claim one channel name (or one takes a built-in name without override: true); start-up stops.',
+  CABLE_ERR_HTTP_HANDLER: 'An HTTP handler threw (a bug); the request gets 500 with the JSON error body, nothing else is affected.',
   CABLE_ERR_CHANNEL_CONTEXT: 'A channel called a context method its hook does not allow (say, streamFrom after the hook returned, or reject outside subscribed); the call throws.',
 } as const;
 

@@ -34,13 +34,15 @@ async function main(): Promise<void> {
   // Warnings first, so they are seen even when listening fails.
   const logger = loggerFor(outcome.config.settings.logging);
   for (const warning of outcome.warnings) logger.logAt('warn', warning);
+  // why debug, and before starting: ~50 lines on every start bury what matters (the start-up line says what is
+  // on; `--print-config` prints this on demand), and a start that fails should still show what it was given.
+  if (logger.debugEnabled) logger.logAt('debug', 'effective config\n' + describeConfig(outcome.config));
   if (extensions.length > 0) logger.logAt('info', 'extensions loaded', { extensions: extensions.map((extension) => extension.name).join(',') });
   const starting = startCable(outcome.config, { logger, imports: extensions.map((extension) => extension.module) });
   // why before awaiting: a signal that arrives while the server starts must still end in a clean drain.
   exitOnSignals(starting, logger, outcome.config.settings.server.shutdownTimeoutMs);
   const running = await starting;
   if (outcome.configFile) running.logger.logAt('info', 'config file loaded', { file: outcome.configFile });
-  running.logger.logAt('info', 'effective config\n' + describeConfig(outcome.config));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CABLE_LOGGER } from '../config/config.tokens.js';
+import type { CableLogger } from '../logging/cable-logger.js';
 import type { ConnectionIdentifier, Handshake, IdentifyOutcome } from './identification.js';
 
 /**
@@ -9,6 +11,13 @@ import type { ConnectionIdentifier, Handshake, IdentifyOutcome } from './identif
 @Injectable()
 export class IdentificationChain {
   private steps: { rank: number; identifier: ConnectionIdentifier }[] = [];
+  /** Whether accepted outcomes are stamped with the step's name (`via`), for the debug `connected` line only. */
+  private readonly nameSteps: boolean;
+
+  constructor(@Optional() @Inject(CABLE_LOGGER) logger?: Pick<CableLogger, 'debugEnabled'>) {
+    // why only at debug: stamping copies the outcome, a cost every connection would pay for a line nobody reads.
+    this.nameSteps = logger?.debugEnabled ?? false;
+  }
 
   /** Add an identifier at `rank`. */
   register(identifier: ConnectionIdentifier, rank: number): void {
@@ -29,6 +38,7 @@ export class IdentificationChain {
       } catch (error) {
         return { kind: 'error', detail: `${identifier.name}: ${(error as Error).message}` };
       }
+      if (outcome.kind === 'accepted' && this.nameSteps && outcome.via === undefined) return { ...outcome, via: identifier.name };
       if (outcome.kind !== 'next') return outcome;
     }
     return { kind: 'rejected', reason: 'unauthorized', detail: 'no identification method accepted the connection' };

@@ -37,8 +37,8 @@ export interface Handshake {
  * by the session like every other outcome (anycable node/node.go `Authenticate`).
  */
 export type IdentifyOutcome =
-  /** Accept: `identifiers` is the JSON string of connection identifiers; `expiresAt` (ms) ends the session with `token_expired`. */
-  | ({ kind: 'accepted'; identifiers: string; expiresAt?: number; claims?: Readonly<Record<string, unknown>> } & Pick<ConnectionEffects, 'transmissions' | 'cstate' | 'disconnectInterest'>)
+  /** Accept: `identifiers` is the JSON string of connection identifiers; `expiresAt` (ms) ends the session with `token_expired`; `via` names the step (set by the chain, for the debug log). */
+  | ({ kind: 'accepted'; identifiers: string; expiresAt?: number; claims?: Readonly<Record<string, unknown>>; via?: string } & Pick<ConnectionEffects, 'transmissions' | 'cstate' | 'disconnectInterest'>)
   /** Refuse: the transmissions (or a disconnect frame of this reason) are sent, then the socket is closed. */
   | { kind: 'rejected'; reason: DisconnectReason; transmissions?: readonly string[]; detail?: string }
   /** This step does not apply (e.g. no token); try the next one. */

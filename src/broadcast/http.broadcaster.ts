@@ -2,13 +2,14 @@
  * HTTP broadcaster: `POST /_broadcast` with `{"stream","data","meta"}` or an
  * array of them (anycable broadcast/http.go), authenticated with
  * `Authorization: Bearer <broadcast_key>`. Answers 201; bad requests get a
- * 4xx with a JSON `{"error": ...}` reason and nothing is delivered.
+ * 4xx with the JSON `{"error","code"}` body (http/json-error.ts) and nothing is delivered.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EdgeReadiness } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import type { Broadcaster, BroadcastSink } from './broadcaster.js';
+import { sendJsonError } from '../http/json-error.js';
 import { parseBroadcastBody } from './publication.js';
 
 /** How HTTP broadcasts are authenticated. */
@@ -29,14 +30,6 @@ export function bearerMatches(header: string | undefined, key: string): boolean 
   return timingSafeEqual(digest(match[1].trim()), digest(key));
 }
 
-function reply(res: ServerResponse, status: number, error?: string): void {
-  if (error === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const body = JSON.stringify({ error });
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
-}
 
 /**
  * Whether a Content-Type names JSON (`application/json`, `application/*+json`).
@@ -78,7 +71,7 @@ export class HttpBroadcaster implements Broadcaster {
   async start(sink: BroadcastSink): Promise<void> {
     this.sink = sink;
     this.state = 'up';
-    this.options.logger.logAt('info', 'HTTP broadcaster enabled', { path: this.options.path, auth: this.options.auth.kind });
+    this.options.logger.logAt('debug', 'HTTP broadcaster enabled', { path: this.options.path, auth: this.options.auth.kind });
   }
 
   async stop(): Promise<void> {
@@ -96,7 +89,7 @@ export class HttpBroadcaster implements Broadcaster {
     const sink = this.sink;
     if (!sink) {
       req.resume();
-      return reply(res, 503, 'not accepting broadcasts (starting or shutting down)');
+      return sendJsonError(res, 'shutting_down', 'not accepting broadcasts (starting or shutting down)');
     }
     handleBroadcastRequest(req, res, this.options, sink);
   };
@@ -105,26 +98,25 @@ export class HttpBroadcaster implements Broadcaster {
 /** Answers a request that must not be read (method, auth, type, declared size) and returns true; else false. */
 function refusedBeforeBody(req: IncomingMessage, res: ServerResponse, opts: HttpBroadcasterOptions): boolean {
   if (req.method !== 'POST') {
-    res.setHeader('Allow', 'POST');
-    reply(res, 405, 'use POST');
+    sendJsonError(res, 'method_not_allowed', 'use POST', { Allow: 'POST' });
     return true;
   }
   const { auth } = opts;
   if (auth.kind === 'disabled') {
-    reply(res, 401, 'HTTP broadcasting needs a key: set broadcast_key or secret (or run with --public for development)');
+    sendJsonError(res, 'unauthorized', 'HTTP broadcasting needs a key: set broadcast_key or secret (or run with --public for development)');
     return true;
   }
   if (auth.kind === 'key' && !bearerMatches(req.headers.authorization, auth.key)) {
-    reply(res, 401, 'invalid or missing Authorization: Bearer <broadcast_key>');
+    sendJsonError(res, 'unauthorized', 'invalid or missing Authorization: Bearer <broadcast_key>');
     return true;
   }
   if (!isJsonContentType(req.headers['content-type'])) {
     req.resume();
-    reply(res, 415, 'Content-Type must be application/json');
+    sendJsonError(res, 'unsupported_media_type', 'Content-Type must be application/json');
     return true;
   }
   if (Number(req.headers['content-length'] ?? 0) > opts.maxBodySize) {
-    reply(res, 413, `body larger than ${opts.maxBodySize} bytes`);
+    sendJsonError(res, 'payload_too_large', `body larger than ${opts.maxBodySize} bytes`);
     req.resume();
     return true;
   }
@@ -149,11 +141,11 @@ function handleBroadcastRequest(req: IncomingMessage, res: ServerResponse, opts:
     const parsed = parseBroadcastBody(text);
     if (parsed.kind === 'invalid') {
       opts.logger.logAt('warn', 'broadcast refused', { reason: parsed.reason });
-      return reply(res, parsed.reason.startsWith('malformed JSON') ? 400 : 422, parsed.reason);
+      return sendJsonError(res, parsed.reason.startsWith('malformed JSON') ? 'malformed_json' : 'invalid_broadcast', parsed.reason);
     }
     sink(parsed.items);
     if (opts.logger.debugEnabled) opts.logger.logAt('debug', 'broadcast accepted', { items: parsed.items.length });
-    reply(res, 201);
+    res.writeHead(201).end();
   };
   const readBefore = alreadyReadBody(req);
   if (readBefore !== undefined) return accept(readBefore);
@@ -165,7 +157,7 @@ function handleBroadcastRequest(req: IncomingMessage, res: ServerResponse, opts:
     size += chunk.length;
     if (size > opts.maxBodySize) {
       tooBig = true;
-      reply(res, 413, `body larger than ${opts.maxBodySize} bytes`);
+      sendJsonError(res, 'payload_too_large', `body larger than ${opts.maxBodySize} bytes`);
       return;
     }
     chunks.push(chunk);

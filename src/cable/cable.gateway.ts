@@ -20,6 +20,8 @@ import { Hub } from '../hub/hub.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import { Counters } from '../metrics/counters.js';
 import { CLOSE_INTERNAL_ERROR } from '../protocol/disconnect-reasons.js';
+import { EXTENDED_SUBPROTOCOL } from '../protocol/messages.js';
+import { PING_INTERVAL_PARAM, PING_PRECISION_PARAM, pingSettingsFromQuery } from '../protocol/session-params.js';
 import { maxFragmentsFor } from './frame-guard.js';
 import { requestUrl } from './request-url.js';
 import { Session, type SessionDeps } from './session.js';
@@ -95,9 +97,9 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
       // Whispers take the broadcasts' road (ingest -> pub/sub -> every node), so they cross nodes.
       publishWhisper: (stream, data, senderSid) => ingest.publish({ stream, data, meta: { exclude_socket: senderSid, transient: true } }),
     };
-    registry.startPings(this.ws.pingIntervalSeconds, this.ws.pingTimestampPrecision);
+    registry.startPings({ intervalSeconds: ws.pingIntervalSeconds, precision: ws.pingTimestampPrecision, pongTimeoutMs: ws.pongTimeoutMs });
     registry.startIdentifyDeadline(this.server.identifyTimeoutMs / 1000);
-    this.logger.logAt('info', 'cable gateway ready', {
+    this.logger.logAt('debug', 'cable gateway ready', {
       paths: this.server.paths.join(','),
       identification: this.identification.describe().join(' > ') || '(none: every connection is unauthorized)',
       channels: router.localChannels().join(',') || '(none)',
@@ -127,15 +129,28 @@ export class CableGateway implements OnGatewayConnection, OnApplicationBootstrap
     const session: Session = new Session(sid, ws, this.sessionDeps!, req.socket, handshake.env);
     const { registry } = this;
     registry.add(session);
+    this.applyQueryPingSettings(session, handshake.query);
+    // pong_timeout applies to ext-protocol sessions only (anycable cli/session_options.go).
+    const pongs = this.ws.pongTimeoutMs > 0 && ws.protocol === EXTENDED_SUBPROTOCOL;
     this.identification.identify(handshake).then(
-      (outcome) => this.identified(session, outcome),
-      (error: Error) => this.identified(session, { kind: 'error', detail: error.message }),
+      (outcome) => this.identified(session, outcome, pongs),
+      (error: Error) => this.identified(session, { kind: 'error', detail: error.message }, pongs),
     );
   }
 
+  /** `?pi=` / `?ptp=`: the session's own ping settings; bad values are ignored with a debug log, as anycable-go does. */
+  private applyQueryPingSettings(session: Session, query: URLSearchParams): void {
+    if (!query.has(PING_INTERVAL_PARAM) && !query.has(PING_PRECISION_PARAM)) return;
+    const { settings, ignored } = pingSettingsFromQuery(query);
+    for (const bad of ignored) this.logger.logAt('debug', 'query parameter ignored', { sid: session.sid, ...bad });
+    this.registry.customizePings(session, settings);
+  }
+
   /** Apply the outcome, then tell the registry (identify deadline off; an accepted session joins the identifiers index). */
-  private identified(session: Session, outcome: IdentifyOutcome): void {
+  private identified(session: Session, outcome: IdentifyOutcome, pongs: boolean): void {
     session.identified(outcome);
+    // why from here: identification may take a while, and pings only start once the session is open.
+    if (pongs) session.expectPongs();
     this.registry.identified(session);
   }
 

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { ChannelRouter } from '../channels/channel-router.js';
 import type { Hub } from '../hub/hub.js';
+import { keepaliveTicks } from '../hub/ping-schedule.js';
 import type { RegisteredSession } from '../hub/session-registry.js';
 import type { CableLogger, LogFields } from '../logging/cable-logger.js';
 import type { Counters, LimitName } from '../metrics/counters.js';
@@ -85,6 +86,14 @@ export abstract class SessionSocket {
   private limitsLogged = 0;
   /** Behind `signal`; created on first use (JWT and signed-stream sessions never need one). */
   private closeController?: AbortController;
+  /** For the debug `closed` line only: when the socket opened (0 unless debug is on, so no number is boxed per session) and why it was closed. */
+  private openedAt = 0;
+  private closedFor?: string;
+  /**
+   * Keepalive tick of the last client frame while pongs are required (`pong_timeout`, ext protocol),
+   * else 0. The shared ping timer reads it (hub/ping-schedule.ts); why a number: no timer per connection.
+   */
+  lastHeardTick = 0;
 
   constructor(
     readonly sid: string,
@@ -93,6 +102,7 @@ export abstract class SessionSocket {
     rawSocket: Duplex,
   ) {
     this.frameGuard = new FrameGuard(deps.limits.maxFragments);
+    if (deps.logger.debugEnabled) this.openedAt = performance.now();
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', () => this.onSocketClosed());
     // why: a socket error is followed by 'close'; without a listener `ws` would throw.
@@ -135,9 +145,15 @@ export abstract class SessionSocket {
 
   /** Close a session that is still open at the end of the shutdown drain: no more waiting for the peer. */
   terminate(): void {
+    if (this.deps.logger.debugEnabled) this.closedFor ??= 'terminated at shutdown';
     this.phase = 'closed';
     this.closeController?.abort();
     this.ws.terminate();
+  }
+
+  /** From now on the client must send something (a pong or any frame) within `pong_timeout`. */
+  expectPongs(): void {
+    if (this.phase === 'open') this.lastHeardTick = keepaliveTicks();
   }
 
   /** Hub delivery: send the shared frame, cut the client off when it cannot keep up. */
@@ -190,6 +206,7 @@ export abstract class SessionSocket {
     this.phase = 'closed';
     this.closeController?.abort();
     this.deps.counters.disconnected(reason);
+    if (this.deps.logger.debugEnabled) this.closedFor = reason;
     this.dropBacklog();
     this.clearTimers();
     this.ws.close(code, text);
@@ -270,14 +287,12 @@ export abstract class SessionSocket {
   }
 
   private onSocketClosed(): void {
-    if (this.phase !== 'closed') {
-      this.debug('socket closed by peer');
-      this.deps.counters.disconnected(CLOSED_BY_CLIENT);
-    }
+    if (this.phase !== 'closed') this.deps.counters.disconnected(CLOSED_BY_CLIENT);
     this.phase = 'closed';
     this.closeController?.abort();
     this.dropBacklog();
     this.clearTimers();
+    if (this.deps.logger.debugEnabled) this.debug('closed', { reason: this.closedFor ?? CLOSED_BY_CLIENT, durationMs: Math.round(performance.now() - this.openedAt) });
     this.socketClosed();
   }
 
@@ -308,6 +323,8 @@ export abstract class SessionSocket {
     const { counters } = this.deps;
     counters.clientMessages++;
     counters.bytesReceived += rawDataLength(data);
+    // Any client frame counts as a pong (anycable node/session.go resets its pong timer on every read).
+    if (this.lastHeardTick !== 0) this.lastHeardTick = keepaliveTicks();
     if (!this.takeToken('command')) return;
     if (isBinary) {
       counters.failedClientMessages++;

@@ -16,6 +16,7 @@ import type { Subscriber } from '../hub/hub.js';
 import { parseIdentifier, type ClientCommand } from '../protocol/commands.js';
 import { CLOSE_INTERNAL_ERROR } from '../protocol/disconnect-reasons.js';
 import { confirmFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol/messages.js';
+import { REJECTED_CONNECTIONS } from '../metrics/counters.js';
 import { applyEffects, type EffectTarget } from './outcome-applier.js';
 import { SessionSocket, type SessionDeps } from './session-socket.js';
 
@@ -94,6 +95,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         this.claims = outcome.claims;
         this.phase = 'open';
         this.accepted = true;
+        if (this.deps.logger.debugEnabled) this.debug('connected', { via: outcome.via });
         applyEffects(this, undefined, outcome, welcomeFrame(this.sid));
         if (outcome.expiresAt !== undefined) this.disconnectAt(outcome.expiresAt, 'token_expired');
         this.release();
@@ -101,11 +103,13 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       case 'rejected':
         this.deps.counters.failedAuths++;
         outcome.transmissions?.forEach((t) => this.send(t));
+        this.deps.counters.add(REJECTED_CONNECTIONS + outcome.reason);
         this.deps.logger.logAt('info', 'connection rejected', { sid: this.sid, reason: outcome.reason, detail: outcome.detail });
         this.disconnect(outcome.reason, undefined, !!outcome.transmissions?.length);
         return;
       case 'next':
       case 'error':
+        this.deps.counters.add(REJECTED_CONNECTIONS + 'identify_error');
         this.deps.logger.logAt('error', 'identification failed', { code: 'CABLE_ERR_IDENTIFY_FAILED', sid: this.sid, detail: outcome.kind === 'error' ? outcome.detail : 'no outcome' });
         this.close(CLOSE_INTERNAL_ERROR, 'Auth Error');
         return;
@@ -210,6 +214,8 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         }
         this.subscriptions.set(identifier, { route, channel, istate: EMPTY_STATE });
         this.deps.counters.subscriptionsChanged(channel, 1);
+        // why the channel only: identifier params may carry credentials (Turbo's signed_stream_name).
+        if (this.deps.logger.debugEnabled) this.debug('subscribed', { channel });
         applyEffects(this, identifier, outcome, confirmFrame(identifier));
         return;
       case 'rejected':
@@ -315,7 +321,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
    * applied or sent, the reason is logged at warn. A handler that throws is a bug, logged at error.
    */
   private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
-    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, identifier, reason });
+    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, channel: this.subscriptions.get(identifier)?.channel ?? parseIdentifier(identifier)?.channel, reason });
   }
 
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */

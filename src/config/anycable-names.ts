@@ -11,10 +11,10 @@
  */
 export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
   // server, TLS, shutdown, misc
-  'ssl_cert', 'ssl_key', 'shutdown_delay', 'shutdown_pool_size', 'shutdown_slowdrain', 'node_id', 'presets',
+  'shutdown_delay', 'shutdown_pool_size', 'shutdown_slowdrain', 'node_id', 'presets',
   'disable_telemetry', 'memory_metrics', 'stats_refresh_interval', 'hub_gopool_size', 'netpoll_enabled',
   // WebSocket and pings
-  'ws_write_timeout', 'enable_ws_compression', 'read_buffer_size', 'write_buffer_size', 'pong_timeout', 'enable_native_pings',
+  'ws_write_timeout', 'enable_ws_compression', 'read_buffer_size', 'write_buffer_size', 'enable_native_pings',
   // RPC (rpc_host, rpc_* and the disconnect options are read by the rpc slice)
   'rpc_impl', 'disconnect_timeout', 'disable_disconnect',
   // broadcasting, pub/sub, broker

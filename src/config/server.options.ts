@@ -3,6 +3,8 @@
  * brings (anycable server/config.go, ws/config.go, rpc/config.go for `headers`).
  * Read by the bootstrap (listen, WebSocket adapter), the gateway and the health and readiness endpoints.
  */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ArrayNotEmpty, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { defineCapability, type Resolved } from './capability.js';
 import { SERVER_SETTINGS } from './config.tokens.js';
@@ -29,7 +31,7 @@ export class ServerOptions {
   @IsString() @Matches(/^\//, { message: 'health-path must start with /' })
   healthPath = '/health';
 
-  @Option({ kind: 'string', toml: 'server.readiness_path', description: 'Readiness endpoint path: 200 when every I/O edge (broadcasters, pub/sub, replay store, JWKS) is up, else 503; JSON names each edge and its state.' })
+  @Option({ kind: 'string', toml: 'server.readiness_path', description: 'Readiness endpoint path: 200 when every required I/O edge (broadcasters, pub/sub, replay store, RPC, JWKS) is up, else 503; JSON names each edge and its state.' })
   @IsString() @Matches(/^\//, { message: 'readiness_path must start with /' })
   readinessPath = '/ready';
 
@@ -52,6 +54,22 @@ export class ServerOptions {
   @Option({ kind: 'number', toml: 'server.identify_timeout', description: 'Seconds a connection may take to identify before it is closed with `idle_timeout` (0 disables).' })
   @IsNumber() @Min(0)
   identifyTimeout = 10;
+
+  @Option({ kind: 'string', toml: 'server.ssl.cert_path', description: 'TLS certificate (PEM file, chain allowed); with ssl_key, the port serves HTTPS and WSS instead of HTTP and WS.' })
+  @IsString()
+  sslCert = '';
+
+  @Option({ kind: 'string', toml: 'server.ssl.key_path', description: 'TLS private key (PEM file) for ssl_cert; set both or neither.' })
+  @IsString()
+  sslKey = '';
+}
+
+/** TLS material read at start-up (`ssl_cert`, `ssl_key`), handed to Node's HTTPS server. */
+export interface TlsSettings {
+  readonly certPath: string;
+  readonly keyPath: string;
+  readonly cert: Buffer;
+  readonly key: Buffer;
 }
 
 /** The resolved `server` slice. */
@@ -72,6 +90,47 @@ export interface ServerSettings {
   readonly headers: readonly string[];
   /** How long identification may take; 0 = no limit. */
   readonly identifyTimeoutMs: number;
+  /** Set when `ssl_cert` and `ssl_key` are: HTTPS and WSS on `port` (anycable server/config.go `SSL`). */
+  readonly tls?: TlsSettings;
+}
+
+/** Read one PEM file; a problem naming the option and the path when it cannot be read (never its content). */
+function readPemFile(option: string, path: string, problems: string[]): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    problems.push(`${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return undefined;
+  }
+}
+
+/**
+ * `ssl_cert` and `ssl_key`: both or neither; each file readable and parseable, and the key the
+ * certificate's, so a bad pair stops start-up with a problem instead of failing in the TLS server.
+ */
+function resolveTls(options: Readonly<ServerOptions>, problems: string[]): TlsSettings | undefined {
+  const { sslCert: certPath, sslKey: keyPath } = options;
+  if (!certPath && !keyPath) return undefined;
+  if (!certPath || !keyPath) {
+    problems.push(`${certPath ? 'ssl_key' : 'ssl_cert'}: required with ${certPath ? 'ssl_cert' : 'ssl_key'} (TLS needs both the certificate and its key)`);
+    return undefined;
+  }
+  const cert = readPemFile('ssl_cert', certPath, problems);
+  const key = readPemFile('ssl_key', keyPath, problems);
+  if (!cert || !key) return undefined;
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    problems.push(`ssl_cert: ${certPath} holds no PEM certificate`);
+    return undefined;
+  }
+  try {
+    if (!certificate.checkPrivateKey(createPrivateKey(key))) problems.push(`ssl_key: ${keyPath} is not the key of the certificate in ${certPath}`);
+  } catch {
+    problems.push(`ssl_key: ${keyPath} holds no PEM private key (or it is encrypted, which is not supported)`);
+  }
+  return { certPath, keyPath, cert, key };
 }
 
 /** Resolve the `server` slice; the WebSocket paths must be distinct and differ from the health path. */
@@ -93,6 +152,7 @@ export function resolveServerSettings(options: Readonly<ServerOptions>): Resolve
       shutdownTimeoutMs: options.shutdownTimeout * 1000,
       headers: [...new Set(options.headers.map((name) => name.toLowerCase()))],
       identifyTimeoutMs: options.identifyTimeout * 1000,
+      tls: resolveTls(options, problems),
     },
     problems,
     warnings: [],

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { isJsonContentType } from '../broadcast/http.broadcaster.js';
 import { requestPath } from '../http/exact-path.js';
+import { sendJsonError } from '../http/json-error.js';
 import { dashboardAccess } from './dashboard-auth.js';
 import { dashboardPage, keyPage, welcomePage, type WelcomePaths } from './dashboard-pages.js';
 import type { DashboardSnapshot } from './dashboard-stats.js';
@@ -46,7 +47,7 @@ function scriptHandler(name: string): (res: ServerResponse) => void {
   return (res) => {
     const file = BROWSER_DIR + name;
     if (text === undefined && existsSync(file)) text = readFileSync(file, 'utf8');
-    if (text === undefined) send(res, 500, 'text/plain', `${name} is not built: run npm run build`);
+    if (text === undefined) sendJsonError(res, 'internal_error', `${name} is not built: run npm run build`, PAGE_HEADERS);
     else send(res, 200, 'text/javascript; charset=utf-8', text, { 'Cache-Control': 'no-cache' });
   };
 }
@@ -75,13 +76,13 @@ export function dashboardHandler(options: DashboardHttpOptions): Handler {
     if (access.kind === 'login') return send(res, 303, 'text/plain', '', { Location: path, 'Set-Cookie': access.setCookie });
     if (access.kind === 'denied') {
       req.resume();
-      return sub === '' ? send(res, 401, 'text/html; charset=utf-8', keyPage(path, keyParam !== null)) : sendJson(res, 401, { error: 'dashboard key required' });
+      return sub === '' ? send(res, 401, 'text/html; charset=utf-8', keyPage(path, keyParam !== null)) : sendJsonError(res, 'unauthorized', 'dashboard key required', PAGE_HEADERS);
     }
     if (sub === '' && req.method === 'GET') return send(res, 200, 'text/html; charset=utf-8', dashboardPage(path));
     if (sub === '/stats' && req.method === 'GET') return sendJson(res, 200, options.snapshot());
     if (sub === '/broadcast' && req.method === 'POST') return formBroadcast(req, res, options.publish);
     req.resume();
-    sendJson(res, 404, { error: 'not found' });
+    sendJsonError(res, 'not_found', 'not found', PAGE_HEADERS);
   };
 }
 
@@ -90,7 +91,7 @@ function formBroadcast(req: IncomingMessage, res: ServerResponse, publish: Dashb
   // why JSON only: a cross-site page can post a form or text/plain without asking; JSON needs a preflight we never allow.
   if (!isJsonContentType(req.headers['content-type'])) {
     req.resume();
-    return sendJson(res, 415, { error: 'Content-Type must be application/json' });
+    return sendJsonError(res, 'unsupported_media_type', 'Content-Type must be application/json', PAGE_HEADERS);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -100,14 +101,14 @@ function formBroadcast(req: IncomingMessage, res: ServerResponse, publish: Dashb
   });
   req.on('error', () => undefined);
   req.on('end', () => {
-    if (size > MAX_FORM_BODY) return sendJson(res, 413, { error: `body larger than ${MAX_FORM_BODY} bytes` });
+    if (size > MAX_FORM_BODY) return sendJsonError(res, 'payload_too_large', `body larger than ${MAX_FORM_BODY} bytes`, PAGE_HEADERS);
     let body: { stream?: unknown; data?: unknown };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
-      return sendJson(res, 400, { error: 'malformed JSON' });
+      return sendJsonError(res, 'malformed_json', 'malformed JSON', PAGE_HEADERS);
     }
-    if (typeof body?.stream !== 'string' || body.stream === '') return sendJson(res, 422, { error: '"stream" must be a non-empty string' });
+    if (typeof body?.stream !== 'string' || body.stream === '') return sendJsonError(res, 'invalid_broadcast', '"stream" must be a non-empty string', PAGE_HEADERS);
     publish(body.stream, JSON.stringify(body.data ?? null));
     sendJson(res, 201, { stream: body.stream });
   });

@@ -4,16 +4,13 @@
  * ticker too) and one sweeping sessions whose identification takes too long.
  */
 import { randomBytes } from 'node:crypto';
-import { pingFrame, type PingPrecision } from '../protocol/messages.js';
 import type { DisconnectReason } from '../protocol/disconnect-reasons.js';
+import { PingSchedule, type PingDefaults, type PingedSession, type PingOverride } from './ping-schedule.js';
 
 /** What the registry needs from a session (implemented by cable/Session). */
-export interface RegisteredSession {
+export interface RegisteredSession extends PingedSession {
   readonly sid: string;
   readonly identifiers: string;
-  readonly isOpen: boolean;
-  disconnect(reason: DisconnectReason, reconnect?: boolean): void;
-  sendControl(frame: Buffer): void;
   /** Close at once, without waiting for the peer (end of the shutdown drain). */
   terminate(): void;
 }
@@ -44,7 +41,7 @@ export class SessionRegistry {
    * order, so a sweep stops at the first one still within its deadline.
    */
   private readonly identifying = new Map<RegisteredSession, number>();
-  private pingTimer?: NodeJS.Timeout;
+  private pings?: PingSchedule;
   private identifyTimer?: NodeJS.Timeout;
   private draining = false;
 
@@ -98,6 +95,7 @@ export class SessionRegistry {
   /** Forget a closed session (and its identifiers index entry). */
   remove(session: RegisteredSession): void {
     this.identifying.delete(session);
+    this.pings?.forget(session);
     if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
     const held = this.byIdentifiers.get(session.identifiers);
     if (held === session || (held instanceof Set && held.delete(session) && held.size === 0)) this.byIdentifiers.delete(session.identifiers);
@@ -123,22 +121,25 @@ export class SessionRegistry {
     return count;
   }
 
-  /** Start the shared ping timer (no-op when `intervalSeconds` is 0). */
-  startPings(intervalSeconds: number, precision: PingPrecision, now: () => number = Date.now): void {
+  /**
+   * Start the shared ping timer (none for the defaults when `intervalSeconds` is 0), which also
+   * disconnects sessions past `pongTimeoutMs` with `no_pong` (see ping-schedule.ts).
+   */
+  startPings(defaults: PingDefaults, now: () => number = Date.now): void {
     this.stopPings();
-    if (intervalSeconds <= 0) return;
-    this.pingTimer = setInterval(() => {
-      // why: one frame Buffer per tick for every socket, not one timer or string per socket.
-      const frame = Buffer.from(pingFrame(now(), precision));
-      for (const session of this.sessions.values()) session.sendControl(frame);
-    }, intervalSeconds * 1000);
-    this.pingTimer.unref();
+    // why keep an existing schedule: connections with their own settings keep their buckets.
+    this.pings ??= new PingSchedule(() => this.sessions.values(), now);
+    this.pings.start(defaults);
   }
 
-  /** Stop the shared ping timer (shutdown). */
+  /** Ping `session` at its own interval or precision (`?pi=`, `?ptp=`); call after `add`. */
+  customizePings(session: RegisteredSession, override: PingOverride): void {
+    if (this.sessions.get(session.sid) === session) this.pings?.customize(session, override);
+  }
+
+  /** Stop the ping timers (shutdown). */
   stopPings(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+    this.pings?.stop();
   }
 
   /**

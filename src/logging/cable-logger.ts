@@ -6,6 +6,12 @@
 import type { LoggerService } from '@nestjs/common';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Contexts of Nest's own start-up chatter (one line per module, route and gateway):
+ * debug, so that a start prints one info line of cablecar's (logging/startup-summary.ts).
+ */
+const NEST_BOOT_CONTEXTS: ReadonlySet<string> = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'WebSocketsController']);
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Logger options. */
@@ -51,7 +57,7 @@ export class CableLogger implements LoggerService {
     this.logAt('debug', String(message), undefined, context);
   }
   log(message: unknown, context?: string): void {
-    this.logAt('info', String(message), undefined, context);
+    this.logAt(context !== undefined && NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info', String(message), undefined, context);
   }
   warn(message: unknown, context?: string): void {
     this.logAt('warn', String(message), undefined, context);

@@ -85,6 +85,7 @@ export const CABLECAR_FIELD_METRICS: readonly CatalogueMetric[] = [
 export const FAMILY_LABELS: Readonly<Record<string, string>> = {
   disconnects_total: 'reason',
   limit_hits_total: 'limit',
+  rejected_connections_total: 'cause',
   subscriptions: 'channel',
   pubsub_received_total: 'edge',
   dropped_publications_total: 'edge',

@@ -32,6 +32,13 @@ export class RpcTally {
   canceled = 0;
 }
 
+/**
+ * Prefix of the refused-connection counters, one label per cause: `unauthorized` / `token_expired`
+ * (identification said no), `identify_error` (it failed on our side), and at the upgrade
+ * `origin`, `max_conn`, `shutting_down`, `invalid_host`.
+ */
+export const REJECTED_CONNECTIONS = 'rejected_connections_total:';
+
 /** Prefix of the per-reason disconnect counters (`disconnects_total:too_slow`). */
 export const DISCONNECTS_PREFIX = 'disconnects_total:';
 /** Prefix of the per-channel live-subscription gauges (`subscriptions:ChatChannel`). */

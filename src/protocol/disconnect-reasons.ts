@@ -1,7 +1,7 @@
 /**
  * The disconnect-reason catalogue: every reason cablecar may put into a
  * `{"type":"disconnect"}` frame, with its `reconnect` default and the WebSocket
- * close code/text that follows it. Mirrors anycable node/node.go, node/session.go,
+ * close code/text that follows it; `reserved` marks a reason clients know that cablecar itself never sends. Mirrors anycable node/node.go, node/session.go,
  * hub/hub.go, identity/identity.go and identity/jwt.go, and anycable-rails
  * lib/anycable/rails/connection.rb (`invalid_request`).
  */
@@ -14,7 +14,14 @@ export const DISCONNECT_REASONS = {
   no_pong: { reconnect: true, closeCode: 1000, closeText: 'No Pong', when: 'the client stopped answering pings' },
   idle_timeout: { reconnect: false, closeCode: 1000, closeText: 'Idle Timeout', when: 'no identification arrived in time' },
   rate_limited: { reconnect: true, closeCode: 1008, closeText: 'Rate limited', when: 'the connection sent commands faster than command_rate allows (cablecar only)' },
-  invalid_request: { reconnect: false, closeCode: 1000, closeText: 'Invalid request', when: 'the upgrade request was refused (e.g. origin)' },
+  // why kept although cablecar never sends it: Rails' own RPC transmissions may carry it (verbatim), and clients know it.
+  invalid_request: {
+    reconnect: false,
+    closeCode: 1000,
+    closeText: 'Invalid request',
+    when: 'reserved: cablecar refuses such requests before the upgrade with an HTTP status (403 `origin_not_allowed`, 400 `bad_request`); it reaches a client only inside a Rails RPC transmission (anycable-rails `verify_origin!`)',
+    reserved: true,
+  },
 } as const;
 
 /** A reason from the catalogue. */

@@ -5,12 +5,20 @@
  */
 import { DISCONNECT_REASONS, type DisconnectReason } from './disconnect-reasons.js';
 
+/** The plain Action Cable subprotocol (what the Rails client requires). */
+export const ACTION_CABLE_SUBPROTOCOL = 'actioncable-v1-json';
+/**
+ * AnyCable's extended subprotocol (anycable common/common.go). cablecar accepts it and
+ * honours its `{"command":"pong"}` keepalive (`pong_timeout`); history, session restore
+ * and presence are not implemented (docs/protocol.md).
+ */
+export const EXTENDED_SUBPROTOCOL = 'actioncable-v1-ext-json';
 /** Subprotocols we negotiate, in preference order (anycable common/common.go `ActionCableProtocols`). */
-export const SUPPORTED_SUBPROTOCOLS = ['actioncable-v1-json'] as const;
+export const SUPPORTED_SUBPROTOCOLS = [ACTION_CABLE_SUBPROTOCOL, EXTENDED_SUBPROTOCOL] as const;
 /** Subprotocol prefix that carries a JWT (`anycable-token.<token>`), anycable 1.6. */
 export const TOKEN_SUBPROTOCOL_PREFIX = 'anycable-token.';
 
-/** Timestamp precision for ping frames (`ping_timestamp_precision`). */
+/** Timestamp precision for ping frames (`ping_timestamp_precision`, `?ptp`). */
 export type PingPrecision = 's' | 'ms' | 'ns';
 
 /** `{"type":"welcome","sid":"..."}`. */

@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { connect } from 'node:net';
 import { deriveSecret } from '../config/app.options.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerSettings } from './circuit-breaker.js';
 import { decodeResponse, encodeRequest } from './http-rpc-json.js';
@@ -34,7 +35,12 @@ export interface HttpRpcClientSettings {
   breaker: CircuitBreakerSettings | false;
   /** Largest response body accepted, bytes. */
   maxResponseSize: number;
+  /** Reachability probe period for readiness, ms; 0 = no probe (readiness follows calls only). @default 5000 */
+  probeMs?: number;
 }
+
+/** Default period of the HTTP RPC reachability probe. */
+export const HTTP_RPC_PROBE_MS = 5000;
 
 /** Hex HMAC-SHA256 of `rpc-cable` keyed by the application secret (anycable's derived HTTP RPC token). */
 export function deriveHttpRpcSecret(secret: string): string {
@@ -53,6 +59,7 @@ export class HttpRpcClient implements RpcClient {
   private readonly policy: RpcCallPolicy;
   private readonly agent: http.Agent;
   private readonly secure: boolean;
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly settings: HttpRpcClientSettings,
@@ -78,11 +85,20 @@ export class HttpRpcClient implements RpcClient {
     return this.policy.limiter;
   }
 
+  /**
+   * Nothing to open (connections are made per call and kept alive by the agent), but readiness
+   * must not wait for the first client: a TCP probe of the host now and every `probeMs` tells
+   * whether Rails is reachable (gRPC gets the same from its channel state). Calls update it too.
+   */
   async start(): Promise<void> {
-    // Nothing to open: HTTP connections are made per call and kept alive by the agent.
+    if (this.probeTimer || this.settings.probeMs === 0) return;
+    await this.probe();
+    this.probeTimer = setInterval(() => void this.probe(), this.settings.probeMs ?? HTTP_RPC_PROBE_MS).unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
     await this.policy.stop(this.settings.policy.commandTimeoutMs);
     this.agent.destroy();
   }
@@ -101,6 +117,25 @@ export class HttpRpcClient implements RpcClient {
 
   disconnect(request: RpcRequests['disconnect'], meta: RpcCallMeta): Promise<RpcOutcome<RpcResponses['disconnect']>> {
     return this.policy.run('disconnect', meta, (signal, timeoutMs) => this.attempt('disconnect', request, meta, signal, timeoutMs));
+  }
+
+  /** One TCP connect to the RPC host (no request: the Rails app logs nothing); bounded by the request timeout. */
+  private probe(): Promise<void> {
+    const url = new URL(this.settings.url);
+    const port = Number(url.port || (this.secure ? 443 : 80));
+    const timeoutMs = Math.min(this.settings.policy.requestTimeoutMs || HTTP_RPC_PROBE_MS, HTTP_RPC_PROBE_MS);
+    return new Promise((resolve) => {
+      const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: timeoutMs });
+      const done = (error?: string) => {
+        socket.destroy();
+        if (error === undefined) this.reachability.markUp();
+        else this.reachability.markDown(`probe: ${error}`);
+        resolve();
+      };
+      socket.once('connect', () => done());
+      socket.once('timeout', () => done(`no TCP connection within ${timeoutMs} ms`));
+      socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    });
   }
 
   /** The request headers of a call (the Authorization value is never logged). */

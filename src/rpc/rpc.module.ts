@@ -8,6 +8,7 @@ import { NoRpcFallback } from '../channels/no-rpc.fallback.js';
 import type { AppSettings } from '../config/app.options.js';
 import { APP_SETTINGS, CABLE_LOGGER, SERVER_SETTINGS } from '../config/config.tokens.js';
 import type { ServerSettings } from '../config/server.options.js';
+import { EdgeRegistry } from '../lifecycle/edge-registry.js';
 import { HubModule } from '../hub.module.js';
 import { Counters } from '../metrics/counters.js';
 import type { AnyIoEdge } from '../lifecycle/io-edge.js';
@@ -65,12 +66,16 @@ export class RpcModule implements OnModuleInit, OnModuleDestroy, OnApplicationSh
     @Inject(SERVER_SETTINGS) private readonly server: ServerSettings,
     @Inject(CABLE_LOGGER) private readonly logger: CableLogger,
     private readonly chain: IdentificationChain,
-  ) {}
+    edgeRegistry: EdgeRegistry,
+  ) {
+    // why required (the default): with RPC on, Connect and channel commands go to Rails, so a node that cannot reach it should get no new clients.
+    edgeRegistry.register(() => this.edges());
+  }
 
   /** Start the client and, unless `noauth` accepts everyone first (as in anycable-go), register the Connect step. */
   async onModuleInit(): Promise<void> {
     const { client } = this;
-    this.logger.logAt('info', this.settings.summary, {}, RPC_LOG_CONTEXT);
+    this.logger.logAt('debug', this.settings.summary, {}, RPC_LOG_CONTEXT);
     if (!client) return;
     await client.start();
     if (!this.app.noauth) this.chain.register(new RpcIdentifier(client, new RpcEnvBuilder(this.settings.env)), RPC_RANK);

@@ -98,6 +98,20 @@ export type RpcClientSettings =
   | { transport: 'grpc'; grpc: GrpcRpcClientSettings }
   | { transport: 'http'; http: HttpRpcClientSettings };
 
+/** Where RPC goes, for the start-up line: `off (<why>)`, `grpc <targets>` or `http <origin><path>` (never credentials or a query). */
+export function describeRpcTarget(client: RpcClientSettings): string {
+  switch (client.transport) {
+    case 'none':
+      return `off (${client.reason})`;
+    case 'grpc':
+      return `grpc ${client.grpc.targets.join(',')}`;
+    case 'http': {
+      const url = new URL(client.http.url);
+      return `http ${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
+    }
+  }
+}
+
 /** Everything the RPC capability wires, resolved once at boot. */
 export interface RpcSettings {
   client: RpcClientSettings;

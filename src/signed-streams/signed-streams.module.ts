@@ -26,7 +26,7 @@ export class SignedStreamsModule implements OnModuleInit {
   onModuleInit(): void {
     const { settings } = this.streams;
     const { pubsub } = settings;
-    this.logger.logAt('info', 'signed streams', {
+    this.logger.logAt('debug', 'signed streams', {
       pubsub_signed: pubsub.keySource ?? 'off (no secret)',
       public_streams: pubsub.publicStreams,
       whisper_on_signed: pubsub.whisperOnSigned,

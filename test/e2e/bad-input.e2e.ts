@@ -103,7 +103,7 @@ describe('bad client input', () => {
     expect(await client.subscribe(id)).toEqual({ identifier: id, type: 'reject_subscription' });
     const lines = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.msg === 'subscription rejected: RPC is off')).toMatchObject({ level: 'info', channel: 'ChatChannel' });
-    expect(lines.find((l) => String(l.msg).startsWith('RPC disabled ('))).toMatchObject({ level: 'info' });
+    expect(lines.find((l) => l.msg === 'cablecar listening')).toMatchObject({ level: 'info', rpc: 'off (norpc)' });
     client.close();
   });
 

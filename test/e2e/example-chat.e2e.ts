@@ -43,7 +43,7 @@ describe('the chat example loaded by the stock server', () => {
   });
 
   it('logs the extension, its channel and its identification step at boot', () => {
-    expect(server.output()).toContain('identification="jwt > chat-bot-key"');
+    expect(server.output()).toContain('identification=jwt,chat-bot-key');
     expect(server.output()).toMatch(/channels=[^ ]*ChatChannel/);
     expect(server.output()).toMatch(/extensions loaded extensions=chat/);
   });

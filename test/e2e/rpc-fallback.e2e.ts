@@ -109,7 +109,7 @@ describe.each(RPC_TRANSPORTS)('RPC fallback over %s', (_transport, startRails) =
       const warned = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn' && l.sid === client.sid);
       expect(warned).toEqual(expect.arrayContaining([
         expect.objectContaining({ msg: 'RPC call failed', method: 'command', code: 'app_error', reason: expect.stringContaining('unknown action') }),
-        expect.objectContaining({ msg: 'perform failed', identifier: chat }),
+        expect.objectContaining({ msg: 'perform failed', channel: 'ChatChannel' }),
       ]));
     });
 

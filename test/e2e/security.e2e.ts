@@ -315,7 +315,7 @@ describe('the HTTP endpoints', () => {
     const stream = JSON.parse(client.frames.find((f) => f.type === 'confirm_subscription')!.identifier as string).stream_name;
     const res = await fetch(app.httpUrl('/_broadcast'), { method: 'POST', headers: type ? { 'Content-Type': type } : {}, body: JSON.stringify({ stream, data: '"smuggled"' }) });
     expect(res.status).toBe(415);
-    expect(await res.json()).toEqual({ error: 'Content-Type must be application/json' });
+    expect(await res.json()).toEqual({ error: 'Content-Type must be application/json', code: 'unsupported_media_type' });
     await stillServed();
     expect(client.frames.some((f) => f.message === 'smuggled')).toBe(false);
   });

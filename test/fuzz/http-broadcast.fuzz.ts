@@ -140,7 +140,7 @@ describe('POST /_broadcast (fuzzed)', () => {
           expect(got).toEqual(tags);
         } else {
           expect([400, 422]).toContain(res.status);
-          expect(JSON.parse(res.body)).toEqual({ error: expect.any(String) });
+          expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), code: res.status === 400 ? 'malformed_json' : 'invalid_broadcast' });
           expect(got).toEqual([]);
         }
       }),

@@ -13,7 +13,7 @@ export function testConfig(argv: string[] = [], env: Record<string, string> = {}
 }
 
 /** A JSON logger that keeps its lines in `lines` (at `level`), or drops everything below `error`. */
-export function quietLogger(lines?: string[], level: 'info' | 'error' = lines ? 'info' : 'error'): CableLogger {
+export function quietLogger(lines?: string[], level: 'debug' | 'info' | 'error' = lines ? 'info' : 'error'): CableLogger {
   return new CableLogger({ level, format: 'json', write: (line) => lines?.push(line) });
 }
 

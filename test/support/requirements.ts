@@ -111,3 +111,10 @@ export const NATS_SERVER_BINARY = serverBinary('nats-server', 'nats-server');
 
 /** Rails' Action Cable with its Redis adapter (which needs the redis gem). */
 export const RUBY_ACTIONCABLE_REDIS = rubyLibrary(['active_support', 'active_support/core_ext', 'action_cable', 'action_cable/subscription_adapter/redis'], 'ruby-actioncable ruby-redis');
+
+/** The openssl command, which makes the throwaway certificates of the TLS tests. */
+export const OPENSSL: Requirement = {
+  name: 'the openssl command',
+  install: 'apt-get install openssl',
+  whyMissing: () => (binaryPath('openssl') ? undefined : 'openssl is not on PATH'),
+};

@@ -73,7 +73,7 @@ export class JwtAuth implements OnModuleInit, OnModuleDestroy {
         this.logger.logAt('error', 'jwt replay store unreachable; single-use connections will fail until it is back', { store: replay.name, error: replay.detail ?? '' });
       }
     }
-    this.logger.logAt('info', 'jwt identification on', {
+    this.logger.logAt('debug', 'jwt identification on', {
       param: this.settings.param,
       enforce: this.settings.enforce,
       algorithms: [...this.settings.algorithms].join(','),

@@ -38,6 +38,14 @@ describe('IdentificationChain', () => {
     expect([jwt.calls, rpc.calls, noauth.calls]).toEqual([1, 1, 0]);
   });
 
+  it('names the accepting step (via) only when debug logging would show it', async () => {
+    const quiet = new IdentificationChain({ debugEnabled: false });
+    const debug = new IdentificationChain({ debugEnabled: true });
+    for (const chain of [quiet, debug]) chain.register(step('rpc', { kind: 'accepted', identifiers: '{"u":1}' }), 50);
+    expect(await quiet.identify(handshake)).toEqual({ kind: 'accepted', identifiers: '{"u":1}' });
+    expect(await debug.identify(handshake)).toEqual({ kind: 'accepted', identifiers: '{"u":1}', via: 'rpc' });
+  });
+
   it('stops at a rejection', async () => {
     const chain = new IdentificationChain();
     chain.register(step('jwt', { kind: 'rejected', reason: 'token_expired' }), 10);

@@ -26,6 +26,8 @@ describe('HttpBroadcaster as a Broadcaster', () => {
       expect(broadcaster.fanout).toBe(false);
       expect(broadcaster.readiness()).toEqual({ name: 'broadcaster:http', state: 'starting', detail: 'POST /_broadcast' });
       expect(await post({ stream: 's', data: '1' }, auth)).toBe(503);
+      const refused = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/_broadcast`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{}' });
+      expect([refused.headers.get('content-type'), await refused.json()]).toEqual(['application/json', { error: expect.stringMatching(/not accepting broadcasts/), code: 'shutting_down' }]);
 
       const received: BroadcastItem[][] = [];
       const sink: BroadcastSink = (items) => void received.push([...items]);

@@ -11,7 +11,7 @@ async function contextFor(argv: string[]) {
   const outcome = loadCableConfig({ argv: ['--ignore-config-path', ...argv], env: {}, cwd: '/' });
   if (outcome.kind !== 'ok') throw new Error(JSON.stringify(outcome));
   const lines: Array<Record<string, unknown>> = [];
-  const logger = new CableLogger({ level: 'info', format: 'json', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = new CableLogger({ level: 'debug', format: 'json', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
   const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(outcome.config, logger), { logger, abortOnError: false });
   return { ctx, lines };
 }

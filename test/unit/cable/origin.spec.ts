@@ -25,5 +25,7 @@ describe('chooseSubprotocol', () => {
     expect(chooseSubprotocol(new Set(['actioncable-v1-json', 'actioncable-unsupported']))).toBe('actioncable-v1-json');
     expect(chooseSubprotocol(new Set(['anycable-token.abc', 'actioncable-v1-json']))).toBe('actioncable-v1-json');
     expect(chooseSubprotocol(new Set(['mqtt']))).toBe(false);
+    expect(chooseSubprotocol(new Set(['actioncable-v1-ext-json', 'anycable-token.abc']))).toBe('actioncable-v1-ext-json');
+    expect(chooseSubprotocol(new Set(['actioncable-v1-ext-json', 'actioncable-v1-json']))).toBe('actioncable-v1-json');
   });
 });

@@ -45,7 +45,14 @@ describe('server slice resolve', () => {
 
 describe('ws slice resolve', () => {
   it('names the units', () => {
-    expect(resolveWsSettings(make(WsOptions, { pingInterval: 0, wsMaxPendingSize: 4096 })).settings).toEqual({ pingIntervalSeconds: 0, pingTimestampPrecision: 's', maxMessageSize: 65536, maxPendingSize: 4096 });
+    expect(resolveWsSettings(make(WsOptions, { pingInterval: 0, wsMaxPendingSize: 4096 })).settings).toEqual({ pingIntervalSeconds: 0, pingTimestampPrecision: 's', pongTimeoutMs: 0, maxMessageSize: 65536, maxPendingSize: 4096 });
+  });
+
+  it('warns when pong_timeout cannot be met by answering pings', () => {
+    expect(resolveWsSettings(make(WsOptions, { pongTimeout: 6 })).warnings).toEqual([]);
+    expect(resolveWsSettings(make(WsOptions, { pongTimeout: 6 })).settings.pongTimeoutMs).toBe(6000);
+    expect(resolveWsSettings(make(WsOptions, { pongTimeout: 3 })).warnings).toEqual([expect.stringMatching(/^pong_timeout: 3 s is not longer than ping_interval/)]);
+    expect(resolveWsSettings(make(WsOptions, { pongTimeout: 6, pingInterval: 0 })).warnings).toEqual([expect.stringMatching(/^pong_timeout: ping_interval is 0/)]);
   });
 });
 

@@ -29,13 +29,13 @@ describe('RpcModule wiring', () => {
     expect(edge.readiness().state).not.toBe('up');
   });
 
-  it('logs at info that RPC is on, with the transport, the host and the concurrency, and no secret', async () => {
+  it('logs at debug that RPC is on, with the transport, the host and the concurrency, and no secret (the start-up line says it at info)', async () => {
     const lines: string[] = [];
     const { config } = testConfig(['--rpc_host', 'http://127.0.0.1:9/_anycable', '--rpc_concurrency', '12', '--http_rpc_secret', 'rpc-secret-value']);
-    const logger = quietLogger(lines);
+    const logger = quietLogger(lines, 'debug');
     const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
     const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).startsWith('RPC enabled'));
-    expect(line).toMatchObject({ level: 'info', msg: 'RPC enabled: http http://127.0.0.1:9 (concurrency 12, timeout 3000 ms, auth bearer)' });
+    expect(line).toMatchObject({ level: 'debug', msg: 'RPC enabled: http http://127.0.0.1:9 (concurrency 12, timeout 3000 ms, auth bearer)' });
     expect(lines.join('\n')).not.toContain('rpc-secret-value');
     await ctx.close();
   });
