@@ -70,6 +70,11 @@ const SERVERS = {
     // why log_level info: the "cablecar listening ... port=N" line is logged at info; nothing on the hot path logs at info.
     args: ['--public', '--host', '127.0.0.1', '--port', '0', '--ping_interval', '0', '--log_level', 'info', '--ignore-config-path'],
   },
+  /** cablecar with metrics off: the same build, or another one (CABLECAR_OFF_MAIN, e.g. a build from before metrics). */
+  cablecarOff: {
+    script: process.env.CABLECAR_OFF_MAIN ?? process.env.CABLECAR_MAIN ?? join(ROOT, 'dist', 'main.js'),
+    args: ['--public', '--host', '127.0.0.1', '--port', '0', '--ping_interval', '0', '--log_level', 'info', '--ignore-config-path'],
+  },
   baseline: {
     script: join(BENCH, 'baseline-server.js'),
     args: ['--host', '127.0.0.1', '--port', '0'],
@@ -144,8 +149,82 @@ function fanout({ size, identifier, stream, kind }) {
 }
 
 /**
+ * What metrics cost (bench/README.md "Metrics cost"): fan-out throughput with metrics off (the
+ * `baseline` column: the same build without `--metrics_http`, or the build `CABLECAR_OFF_MAIN` names)
+ * against metrics on with `/metrics` scraped every second during each measured burst.
+ */
+/** BENCH_METRICS_AA=1: both sides without metrics (an A/A run), to see the noise floor of the ratio. */
+const CALIBRATE = process.env.BENCH_METRICS_AA === '1';
+
+function metricsCost({ size }) {
+  const identifier = pubsubIdentifier('bench');
+  return {
+    id: `metrics-cost-${size}`,
+    title: `Fan-out throughput, ${size} subscribers: metrics on and scraped every second (cablecar) vs off (baseline column)`,
+    servers: { cablecar: 'cablecar', baseline: 'cablecarOff' },
+    flags: { cablecar: CALIBRATE ? [] : ['--metrics_http', '/metrics'], baseline: [] },
+    rounds: (o) => (o.quick ? 2 : 8),
+    async setup(ctx) {
+      const { server, load, opts } = ctx;
+      requireAll(await load.open({ url: server.wsUrl, n: size, concurrency: opts.concurrency }), 'connections');
+      requireAll(await load.subscribe({ identifiers: [identifier], concurrency: opts.concurrency }), 'subscriptions');
+      await load.burst({ server, stream: 'bench', kind: 'json', count: opts.warmupBroadcasts * 4 });
+    },
+    async measure(ctx) {
+      const { server, load, opts } = ctx;
+      const count = opts.quick ? 50 : 200;
+      const scraping = server.name === 'cablecar' && !CALIBRATE ? scrapeEverySecond(`http://127.0.0.1:${server.port}/metrics`) : undefined;
+      const cpu0 = server.cpuMs();
+      try {
+        const r = await load.burst({ server, stream: 'bench', kind: 'json', count });
+        if (r.delivered < r.expected) ctx.note(`${r.expected - r.delivered} of ${r.expected} deliveries missing`);
+        return { throughput: (r.delivered / r.ms) * 1000, cpuPerK: ((server.cpuMs() - cpu0) / r.delivered) * 1000, scrapes: scraping?.count() ?? 0 };
+      } finally {
+        await scraping?.stop();
+      }
+    },
+    summarize(samples, note) {
+      const scrapes = samples.reduce((a, s) => a + s.scrapes, 0);
+      if (scrapes > 0) note(`${scrapes} scrapes of /metrics during ${samples.length} measured bursts`);
+      return medianOfKeys(samples);
+    },
+    metrics: [
+      { key: 'throughput', label: 'deliveries/s (median of rounds)', unit: 'msg/s', better: 'higher', target: { min: 0.97 } },
+      { key: 'cpuPerK', label: 'server CPU per 1k deliveries', unit: 'ms', better: 'lower' },
+    ],
+  };
+}
+
+/** GET `url` once a second until stopped; each scrape must answer 200 with anycable_go_ metrics. */
+function scrapeEverySecond(url) {
+  let count = 0;
+  let failure;
+  let inFlight = Promise.resolve();
+  const scrapeOnce = () => {
+    inFlight = fetch(url)
+      .then(async (res) => {
+        const text = await res.text();
+        if (res.status !== 200 || !text.includes('anycable_go_broadcast_msg_total')) throw new Error(`scrape answered ${res.status}`);
+        count++;
+      })
+      .catch((error) => (failure = error));
+  };
+  scrapeOnce();
+  const timer = setInterval(scrapeOnce, 1000);
+  return {
+    count: () => count,
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+      if (failure) throw failure;
+    },
+  };
+}
+
+/**
  * The scenario list; add entries here. Fields:
  * - `id`, `title`
+ * - `servers` (optional): which `SERVERS` entry each side runs (default: the side's own name).
  * - `flags`: extra server args per side; cablecar answering "unknown flag" skips the scenario.
  *   `nodeArgs`: extra `node` args per side (e.g. `--inspect` for remote GC).
  * - `metrics`: `{key, label, unit, better, target}`; `target` bounds cablecar/baseline
@@ -246,6 +325,7 @@ function buildScenarios(opts) {
       flags: turboFlags(),
       ...fanout({ size, identifier: turboIdentifier(TURBO_KEY, 'bench:turbo'), stream: 'bench:turbo', kind: 'turbo' }),
     })),
+    ...opts.fanoutSizes.map((size) => metricsCost({ size })),
   ];
   return opts.only.length ? list.filter((s) => opts.only.some((id) => s.id === id || s.id.startsWith(`${id}-`))) : list;
 }
@@ -321,7 +401,7 @@ const SIDES = ['cablecar', 'baseline'];
 
 /** Start one side's server (+ inspector session) and load workers. */
 async function startSide(scenario, name, opts, notes) {
-  const def = SERVERS[name];
+  const def = SERVERS[scenario.servers?.[name] ?? name];
   const nodeArgs = scenario.nodeArgs?.[name] ?? [];
   const server = await startServer({ name, script: def.script, args: [...def.args, ...scenario.flags[name]], nodeArgs, cwd: ROOT });
   const ctx = { server, load: null, opts, note: (text) => notes.push(`${scenario.id} ${name}: ${text}`) };

@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubModule } from './hub.module.js';
 import { LifecycleModule } from './lifecycle.module.js';
+import { MetricsModule } from './metrics.module.js';
 import { SignedStreamsModule } from './signed-streams/signed-streams.module.js';
 import type { CableLogger } from './logging/cable-logger.js';
 import { RpcModule } from './rpc/rpc.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: CableConfig, logger: CableLogger, extraImports: ModuleMetadata['imports'] = [], fallback?: Type<unknown> | DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback: fallback ?? RpcModule }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, DashboardModule, CableModule, ...extraImports],
+      imports: [CableConfigModule.forRoot(config, logger), LifecycleModule, HubModule, AuthModule, ChannelsModule.forRoot({ fallback: fallback ?? RpcModule }), CableChannelsModule, SignedStreamsModule, BroadcastModule, HealthModule, MetricsModule, DashboardModule, CableModule, ...extraImports],
     };
   }
 }

@@ -12,6 +12,7 @@ import type { ConfigSchema } from './config/config-schema.js';
 import { limitsCapability } from './config/limits.options.js';
 import { loadConfig, type ConfigOutcome, type ConfigSources, type LoadedConfig } from './config/load-config.js';
 import { loggingCapability } from './config/logging.options.js';
+import { metricsCapability } from './metrics/metrics.options.js';
 import { natsCapability } from './config/nats.options.js';
 import { redisCapability } from './config/redis.options.js';
 import { rpcCapability } from './rpc/rpc.options.js';
@@ -34,6 +35,7 @@ export const CAPABILITIES = [
   streamsCapability,
   rpcCapability,
   loggingCapability,
+  metricsCapability,
   dashboardCapability,
   extensionsCapability,
 ] as const;
@@ -55,6 +57,11 @@ export const CABLE_SCHEMA: ConfigSchema<CableCapabilities> = {
       const dashboard = settings.dashboard.dashboard?.path;
       const taken = [...settings.server.paths, settings.server.healthPath, settings.broadcast.http?.path];
       return dashboard && taken.some((path) => path === dashboard || path?.startsWith(dashboard + '/')) ? ['dashboard_path: must differ from the WebSocket, health and broadcast paths'] : [];
+    },
+    (settings) => {
+      const metrics = settings.metrics.http;
+      const taken = [...settings.server.paths, settings.server.healthPath, settings.server.readinessPath, settings.broadcast.http?.path, settings.dashboard.dashboard?.path];
+      return metrics?.kind === 'main' && taken.includes(metrics.path) ? ['metrics_http: must differ from the WebSocket, health, readiness, broadcast and dashboard paths on the main server'] : [];
     },
   ],
 };

@@ -85,6 +85,27 @@ export class LoadPool {
     };
   }
 
+  /**
+   * Throughput: post `count` broadcasts back to back (each POST waits for its 201, not for the
+   * deliveries), then wait until every socket received every one. Returns the time from the first
+   * POST to the last delivery and the delivery counts.
+   */
+  async burst({ server, stream, kind, count, timeoutMs = 60_000 }) {
+    await Promise.all(this.workers.map((w) => w.call('armLatency', { count })));
+    const started = performance.now();
+    const allGot = Array.from({ length: count }, (_, k) => this.waitForAll(k, timeoutMs));
+    for (let k = 0; k < count; k++) await this.workers[0].call('post', { httpUrl: server.broadcastUrl, k, kind, stream }, timeoutMs);
+    const complete = (await Promise.all(allGot)).filter(Boolean).length;
+    const ms = performance.now() - started;
+    const parts = await Promise.all(this.workers.map((w) => w.call('collectLatency', {})));
+    return {
+      ms,
+      complete,
+      delivered: parts.reduce((a, p) => a + p.delivered, 0),
+      expected: parts.reduce((a, p) => a + p.expectedTotal, 0),
+    };
+  }
+
   /** Resolve true when every worker reported broadcast k complete, false on timeout. */
   waitForAll(k, timeoutMs) {
     return new Promise((resolve) => {

@@ -7,7 +7,7 @@
 import type { Hub } from '../hub/hub.js';
 import type { SessionRegistry } from '../hub/session-registry.js';
 import type { CableLogger } from '../logging/cable-logger.js';
-import { COUNTER, type Counters } from '../metrics/counters.js';
+import type { Counters } from '../metrics/counters.js';
 import type { BroadcastItem } from './publication.js';
 
 /** See file comment. */
@@ -24,12 +24,14 @@ export class NodeDelivery {
     switch (item.kind) {
       case 'publication': {
         const deliveries = this.hub.broadcast(item.publication);
-        this.counters.add(COUNTER.broadcasts);
-        this.counters.add(COUNTER.deliveries, deliveries);
+        this.counters.broadcasts++;
+        this.counters.deliveries += deliveries;
         if (this.logger.debugEnabled) this.logger.logAt('debug', 'publication delivered', { stream: item.publication.stream, deliveries });
         return;
       }
       case 'disconnect': {
+        // anycable node/node.go counts remote commands as broadcast messages too.
+        this.counters.broadcasts++;
         const sessions = this.registry.disconnectByIdentifiers(item.identifiers, 'remote', item.reconnect);
         if (this.logger.debugEnabled) this.logger.logAt('debug', 'remote disconnect delivered', { sessions });
         return;

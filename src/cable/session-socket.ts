@@ -175,8 +175,14 @@ export abstract class SessionSocket {
    * is not reading and is dropped rather than letting memory grow unbounded.
    */
   send(frame: string | Buffer): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    const { counters } = this.deps;
+    if (this.ws.readyState !== this.ws.OPEN) {
+      counters.failedServerMessages++;
+      return;
+    }
     this.ws.send(frame, TEXT_FRAME);
+    counters.serverMessages++;
+    counters.bytesSent += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
     if (this.ws.bufferedAmount > this.deps.limits.maxPendingSize) {
       this.limitHit('ws_max_pending_size', { buffered: this.ws.bufferedAmount });
       this.disconnect('too_slow');
@@ -191,7 +197,10 @@ export abstract class SessionSocket {
 
   /** Send without the slow-client check: the last frame before a close must not re-trigger `too_slow`. */
   private sendUnchecked(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text, TEXT_FRAME);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text, TEXT_FRAME);
+    this.deps.counters.serverMessages++;
+    this.deps.counters.bytesSent += Buffer.byteLength(text);
   }
 
   /** Start closing with `code`; the peer gets a few seconds to answer the close frame. `reason` labels it in the counters. */
@@ -315,10 +324,14 @@ export abstract class SessionSocket {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
+    const { counters } = this.deps;
+    counters.clientMessages++;
+    counters.bytesReceived += rawDataLength(data);
     // Any client frame counts as a pong (anycable node/session.go resets its pong timer on every read).
     if (this.lastHeardTick !== 0) this.lastHeardTick = keepaliveTicks();
     if (!this.takeToken('command')) return;
     if (isBinary) {
+      counters.failedClientMessages++;
       this.debug('binary frame ignored');
       return;
     }
@@ -363,4 +376,12 @@ export abstract class SessionSocket {
   protected commandFailed(error: Error, what = 'command failed'): void {
     this.deps.logger.logAt('error', what, { code: 'CABLE_ERR_COMMAND_FAILED', sid: this.sid, error: error.message });
   }
+}
+
+/** Bytes of one received message, whatever shape `ws` delivered it in. */
+function rawDataLength(data: RawData): number {
+  if (!Array.isArray(data)) return data.byteLength;
+  let length = 0;
+  for (const part of data) length += part.length;
+  return length;
 }

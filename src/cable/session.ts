@@ -105,6 +105,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         this.release();
         return;
       case 'rejected':
+        this.deps.counters.failedAuths++;
         outcome.transmissions?.forEach((t) => this.send(t));
         this.deps.counters.add(REJECTED_CONNECTIONS + outcome.reason);
         this.deps.logger.logAt('info', 'connection rejected', { sid: this.sid, reason: outcome.reason, detail: outcome.detail });
@@ -161,6 +162,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       case 'pong':
         return;
       case 'invalid':
+        this.deps.counters.failedClientMessages++;
         this.debug('frame ignored', { reason: command.reason });
         return;
       case 'subscribe':

@@ -23,8 +23,9 @@ export const ANYCABLE_GO_ONLY_OPTIONS: readonly string[] = [
   'embed_nats', 'enats_addr', 'enats_cluster', 'enats_cluster_name', 'enats_cluster_routes', 'enats_gateway', 'enats_gateways',
   'enats_gateway_advertise', 'enats_debug', 'enats_trace',
   // metrics
-  'metrics_http', 'metrics_host', 'metrics_port', 'metrics_tags', 'metrics_log', 'metrics_rotate_interval', 'metrics_log_interval',
-  'metrics_log_filter', 'metrics_log_formatter', 'statsd_host', 'statsd_prefix', 'statsd_max_packet_size', 'statsd_tags_format',
+  // metrics (metrics_http, metrics_host, metrics_port, metrics_tags, metrics_log, metrics_rotate_interval and
+  // metrics_log_filter are read by the metrics slice)
+  'metrics_log_interval', 'metrics_log_formatter', 'statsd_host', 'statsd_prefix', 'statsd_max_packet_size', 'statsd_tags_format',
   // other transports and APIs
   'api_path', 'api_port', 'api_secret', 'sse', 'ds', 'pusher_app_id', 'pusher_app_key', 'pusher_secret', 'graphql_path', 'poll', 'ocpp_path',
 ];

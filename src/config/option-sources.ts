@@ -146,7 +146,12 @@ export function readOptionValues(
     const byToml = new Map(options.map((d) => [d.toml, d]));
     for (const [key, raw] of readTomlFile(configFile, problems) ?? []) {
       const def = byToml.get(key);
-      if (!def) problems.push(`config file ${configFile}: unknown key "${key}"`);
+      const table = def ? undefined : byToml.get(key.slice(0, key.lastIndexOf('.')));
+      // why: a list option may be written as a TOML table (`[metrics] tags.env = "prod"`, anycable's map form), read as `env:prod`.
+      if (table?.kind === 'list' && (typeof raw === 'string' || typeof raw === 'number')) {
+        const previous = values.get(table);
+        values.set(table, [...(Array.isArray(previous) ? previous : []), `${key.slice(key.lastIndexOf('.') + 1)}:${raw}`]);
+      } else if (!def) problems.push(`config file ${configFile}: unknown key "${key}"`);
       else values.set(def, coerce(def, raw, `${configFile} ${key}`, problems));
     }
   }

@@ -7,7 +7,7 @@
  */
 import type { Hub } from '../hub/hub.js';
 import type { SessionRegistry } from '../hub/session-registry.js';
-import { COUNTER, DISCONNECTS_PREFIX, SUBSCRIPTIONS_PREFIX, type Counters, type DisconnectRecord } from '../metrics/counters.js';
+import { DISCONNECTS_PREFIX, SUBSCRIPTIONS_PREFIX, type Counters, type DisconnectRecord } from '../metrics/counters.js';
 
 /** One point of the chart. */
 export interface DashboardSample {
@@ -110,12 +110,12 @@ export class DashboardStats {
       connections: this.registry.size,
       streams: this.hub.streamCount,
       subscriptions: byPrefix(counters, SUBSCRIPTIONS_PREFIX, true),
-      broadcastsTotal: this.counters.get(COUNTER.broadcasts),
-      deliveriesTotal: this.counters.get(COUNTER.deliveries),
+      broadcastsTotal: this.counters.broadcasts,
+      deliveriesTotal: this.counters.deliveries,
       broadcastsPerSecond: latest?.broadcastsPerSecond ?? 0,
       deliveriesPerSecond: latest?.deliveriesPerSecond ?? 0,
       disconnects: byPrefix(counters, DISCONNECTS_PREFIX, false),
-      rpc: { calls: this.counters.get(COUNTER.rpcCalls), errors: this.counters.get(COUNTER.rpcErrors) },
+      rpc: { calls: this.counters.rpc.calls, errors: this.counters.rpc.errors },
       recentDisconnects: this.counters.recentDisconnects(),
       history: [...this.history],
     };
@@ -123,7 +123,7 @@ export class DashboardStats {
 
   private totals(): Totals {
     const disconnects = Object.values(byPrefix(this.counters.snapshot(), DISCONNECTS_PREFIX, false)).reduce((a, b) => a + b, 0);
-    return { at: this.now(), broadcasts: this.counters.get(COUNTER.broadcasts), deliveries: this.counters.get(COUNTER.deliveries), disconnects };
+    return { at: this.now(), broadcasts: this.counters.broadcasts, deliveries: this.counters.deliveries, disconnects };
   }
 }
 

@@ -50,6 +50,11 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Distinct identifiers strings among identified open sessions (anycable's `clients_uniq_num`). */
+  get uniqueIdentifiers(): number {
+    return this.byIdentifiers.size;
+  }
+
   /** False once shutdown has begun: new upgrades are refused with 503. */
   get accepting(): boolean {
     return !this.draining;

@@ -1,24 +1,36 @@
 /**
- * Plain in-process counters for events the operations side needs to see
- * (limits hit, publications dropped, ...). The hot path increments a number in
- * a Map; an exporter (Prometheus, the dashboard) reads `snapshot()`.
+ * Plain in-process counters for events the operations side needs to see. Two kinds:
+ * - fields (`clientMessages`, `bytesSent`, `broadcasts`, `rpc.calls`, ...): what the hot path
+ *   counts per frame or per publication, incremented in place (no Map lookup, no exporter call);
+ * - named entries (`limit_hits_total:command_rate`, `dropped_publications_total:<edge>`, ...): rarer
+ *   events, added by name to a Map; `snapshot()` lists them, so a new name reaches every exporter.
+ * Gauges owned elsewhere (RPC queue sizes) are read through functions registered with `gauge()`.
+ * The exporters (Prometheus, metrics_log, the dashboard) read all of it at scrape time.
  * Names never carry a stream, user or other per-client value.
  */
 
 /** Per-connection bounds that can be hit (docs/security.md). */
 export type LimitName = 'max_subscriptions' | 'max_identifiers_per_stream' | 'command_rate' | 'whisper_rate' | 'pending_frames' | 'fragments' | 'ws_max_pending_size';
 
-/** Counter names read by the dashboard; the RPC clients increment the two `rpc_*` ones once they are wired. */
-export const COUNTER = {
-  /** Publications delivered by this node's hub (one per publication, whatever its subscriber count). */
-  broadcasts: 'broadcasts_total',
-  /** Frames handed to sockets by the hub. */
-  deliveries: 'deliveries_total',
-  /** RPC calls made (Connect, Command, Disconnect). */
-  rpcCalls: 'rpc_calls_total',
-  /** RPC calls that failed (unavailable, timeout, ERROR status). */
-  rpcErrors: 'rpc_errors_total',
-} as const;
+/** Gauges whose owner registers a reader with `Counters.gauge()` (the RPC module). */
+export type GaugeName = 'rpc_pending_num' | 'rpc_capacity_num' | 'disconnect_queue_size';
+
+/**
+ * RPC call tallies, counted by the RPC call policy (anycable rpc/rpc.go names in brackets).
+ * A plain object: one field increment per call.
+ */
+export class RpcTally {
+  /** Calls made: Connect, Command, Disconnect (`rpc_call_total`). */
+  calls = 0;
+  /** Calls that ended without a usable answer, cancellations excepted (`rpc_error_total`). */
+  errors = 0;
+  /** Attempts repeated after UNAVAILABLE / RESOURCE_EXHAUSTED (`rpc_retries_total`). */
+  retries = 0;
+  /** Calls that ended on a deadline; also counted as errors (`rpc_timeout_total`). */
+  timeouts = 0;
+  /** Calls cancelled because their session closed or the client stopped (`rpc_canceled_total`). */
+  canceled = 0;
+}
 
 /**
  * Prefix of the refused-connection counters, one label per cause: `unauthorized` / `token_expired`
@@ -49,6 +61,29 @@ const OTHER_CHANNELS = '(other)';
 
 /** See file comment. */
 export class Counters {
+  // why fields: these move per frame or per publication; a Map lookup each time is measurable in fan-out.
+  /** Frames received from clients (`client_msg_total`). */
+  clientMessages = 0;
+  /** Frames from clients that were not a known command (`failed_client_msg_total`). */
+  failedClientMessages = 0;
+  /** Frames queued to clients (`server_msg_total`). */
+  serverMessages = 0;
+  /** Frames not sent because the socket was no longer open (`failed_server_msg_total`). */
+  failedServerMessages = 0;
+  /** Bytes of frames received from clients (`data_rcvd_total`). */
+  bytesReceived = 0;
+  /** Bytes of frames queued to clients (`data_sent_total`). */
+  bytesSent = 0;
+  /** Items this node delivered: publications and remote commands, one each whatever the subscriber count (`broadcast_msg_total`). */
+  broadcasts = 0;
+  /** Frames the hub handed to sockets for publications. */
+  deliveries = 0;
+  /** Connections identification refused (`failed_auths_total`). */
+  failedAuths = 0;
+  /** RPC call tallies. */
+  readonly rpc = new RpcTally();
+
+  private readonly gauges = new Map<GaugeName, () => number>();
   private readonly values = new Map<string, number>();
   // why a fixed ring: one slot write per disconnect, no allocation growth.
   private readonly recent: (DisconnectRecord | undefined)[] = new Array(RECENT_DISCONNECTS);
@@ -97,7 +132,17 @@ export class Counters {
     return this.values.get(name) ?? 0;
   }
 
-  /** Copy of every counter, for exporters and tests. */
+  /** Register how to read gauge `name` (the last registration wins). */
+  gauge(name: GaugeName, read: () => number): void {
+    this.gauges.set(name, read);
+  }
+
+  /** Current value of gauge `name` (0 when nobody registered it, e.g. RPC off). */
+  readGauge(name: GaugeName): number {
+    return this.gauges.get(name)?.() ?? 0;
+  }
+
+  /** Copy of every named counter, for exporters and tests (the fields are read directly). */
   snapshot(): Record<string, number> {
     return Object.fromEntries(this.values);
   }

@@ -7,6 +7,7 @@
  * is reported (once) before any client connects.
  */
 import grpc from '@grpc/grpc-js';
+import type { Counters } from '../metrics/counters.js';
 import { RpcCallPolicy, type RpcPolicySettings } from './rpc-call-policy.js';
 import { callMetadata, type RpcAttempt, type RpcCallMeta, type RpcClient, type RpcErrorCode, type RpcOutcome, type RpcReadiness } from './rpc-client.js';
 import { GRPC_METHOD_NAMES, isRpcStatusCode, normalizeResponse, type RpcMethod, type RpcRequests, type RpcResponses } from './rpc-messages.js';
@@ -52,9 +53,10 @@ export class GrpcRpcClient implements RpcClient {
   constructor(
     private readonly settings: GrpcRpcClientSettings,
     log: RpcLog,
+    counters?: Counters,
   ) {
     this.reachability = new RpcReachability(this.name, settings.targets.join(','), log);
-    this.policy = new RpcCallPolicy(this.name, settings.policy, this.reachability, log, { reachabilityFromCalls: false });
+    this.policy = new RpcCallPolicy(this.name, settings.policy, this.reachability, log, { reachabilityFromCalls: false, counters });
   }
 
   /** The concurrency limiter (in-flight and waiting counts, for metrics and tests). */

@@ -14,6 +14,7 @@ import { connect } from 'node:net';
 import { deriveSecret } from '../config/app.options.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerSettings } from './circuit-breaker.js';
 import { decodeResponse, encodeRequest } from './http-rpc-json.js';
+import type { Counters } from '../metrics/counters.js';
 import { RpcCallPolicy, type RpcPolicySettings } from './rpc-call-policy.js';
 import { callMetadata, type RpcAttempt, type RpcCallMeta, type RpcClient, type RpcOutcome, type RpcReadiness } from './rpc-client.js';
 import type { RpcMethod, RpcRequests, RpcResponses } from './rpc-messages.js';
@@ -63,6 +64,7 @@ export class HttpRpcClient implements RpcClient {
   constructor(
     private readonly settings: HttpRpcClientSettings,
     log: RpcLog,
+    counters?: Counters,
   ) {
     this.secure = settings.url.startsWith('https:');
     this.reachability = new RpcReachability(this.name, new URL(settings.url).origin, log);
@@ -71,7 +73,7 @@ export class HttpRpcClient implements RpcClient {
           log.logAt(to === 'open' ? 'warn' : 'info', `RPC circuit breaker ${to}`, { rpc: this.name, from }, RPC_LOG_CONTEXT);
         })
       : undefined;
-    this.policy = new RpcCallPolicy(this.name, settings.policy, this.reachability, log, { breaker });
+    this.policy = new RpcCallPolicy(this.name, settings.policy, this.reachability, log, { breaker, counters });
     // why keep-alive: a Connect avalanche would otherwise open one TCP connection per call.
     this.agent = this.secure
       ? new https.Agent({ keepAlive: true, ...tlsOptions(settings.tls) })

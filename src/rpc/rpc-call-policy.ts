@@ -3,11 +3,13 @@
  * the concurrency limit, a per-attempt deadline, retries with backoff on
  * RESOURCE_EXHAUSTED (10 ms × 2^n) and UNAVAILABLE (100 ms × 2^n) within a
  * total budget (anycable rpc/rpc.go `retry`, `rpc_command_timeout` 3000 ms),
- * the HTTP circuit breaker, cancellation through the caller's signal, and the
+ * the HTTP circuit breaker, cancellation through the caller's signal, the
  * log lines (reachability once per change; each failed call once at warn,
- * with method and reason, never header values).
+ * with method and reason, never header values) and the RPC metrics (calls,
+ * errors, retries, timeouts, cancellations; pending and capacity gauges).
  */
 import { setMaxListeners } from 'node:events';
+import { RpcTally, type Counters } from '../metrics/counters.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import type { RpcAttempt, RpcCallMeta, RpcErrorCode, RpcOutcome } from './rpc-client.js';
@@ -31,6 +33,8 @@ export interface RpcPolicyOptions {
   breaker?: CircuitBreaker;
   /** Whether call results mark the server up/down; gRPC follows channel connectivity instead. @default true */
   reachabilityFromCalls?: boolean;
+  /** Where calls are counted and the pending / capacity gauges are registered (the app's `Counters`). */
+  counters?: Counters;
 }
 
 /** One transport attempt under a signal and a deadline (0 = none). */
@@ -61,6 +65,7 @@ export class RpcCallPolicy {
   private readonly controllers = new Set<AbortController>();
   private readonly breaker?: CircuitBreaker;
   private readonly reachabilityFromCalls: boolean;
+  private readonly tally: RpcTally;
 
   constructor(
     private readonly name: string,
@@ -72,11 +77,19 @@ export class RpcCallPolicy {
     this.limiter = new ConcurrencyLimiter(settings.concurrency);
     this.breaker = options.breaker;
     this.reachabilityFromCalls = options.reachabilityFromCalls ?? true;
+    this.tally = options.counters?.rpc ?? new RpcTally();
+    // anycable rpc/rpc.go: pending = calls waiting for a slot, capacity = the concurrency limit.
+    options.counters?.gauge('rpc_pending_num', () => this.limiter.waiting);
+    options.counters?.gauge('rpc_capacity_num', () => this.limiter.capacity);
   }
 
   /** Run one call to completion; never rejects. */
   run<M extends RpcMethod>(method: M, meta: RpcCallMeta, attempt: AttemptFn<M>): Promise<Outcome<M>> {
-    if (this.stopping) return Promise.resolve({ kind: 'error', code: 'stopped', message: 'RPC client is stopped', attempts: 0 });
+    this.tally.calls++;
+    if (this.stopping) {
+      this.tally.errors++;
+      return Promise.resolve({ kind: 'error', code: 'stopped', message: 'RPC client is stopped', attempts: 0 });
+    }
     const call = this.execute(method, meta, attempt);
     this.active.add(call);
     void call.finally(() => this.active.delete(call));
@@ -126,6 +139,7 @@ export class RpcCallPolicy {
       if (admission?.kind === 'refused') {
         // why debug: while open, every call is refused; the breaker's own state change was logged at warn.
         this.log.logAt('debug', 'RPC call refused: circuit open', { rpc: this.name, method, sid: meta.sid }, RPC_LOG_CONTEXT);
+        this.tally.errors++;
         return { kind: 'error', code: 'circuit_open', message: `circuit breaker open (retry in ${admission.retryInMs} ms)`, attempts };
       }
       attempts++;
@@ -151,6 +165,7 @@ export class RpcCallPolicy {
       if (Date.now() - started + delay > this.settings.commandTimeoutMs) {
         return this.failed(method, meta, result.code, `${result.message} (gave up after ${attempts} attempts)`, attempts);
       }
+      this.tally.retries++;
       if (!(await sleepUnlessAborted(delay, signal))) return this.cancelled(method, meta, attempts);
     }
   }
@@ -171,11 +186,14 @@ export class RpcCallPolicy {
   }
 
   private failed<M extends RpcMethod>(method: M, meta: RpcCallMeta, code: RpcErrorCode, message: string, attempts: number): Outcome<M> {
+    this.tally.errors++;
+    if (code === 'deadline_exceeded') this.tally.timeouts++;
     this.log.logAt('warn', 'RPC call failed', { rpc: this.name, method, code, reason: message, sid: meta.sid, attempts }, RPC_LOG_CONTEXT);
     return { kind: 'error', code, message, attempts };
   }
 
   private cancelled<M extends RpcMethod>(method: M, meta: RpcCallMeta, attempts: number): Outcome<M> {
+    this.tally.canceled++;
     const message = meta.signal?.aborted ? 'cancelled by the caller' : 'RPC client stopped';
     this.log.logAt('debug', 'RPC call cancelled', { rpc: this.name, method, sid: meta.sid, reason: message }, RPC_LOG_CONTEXT);
     return { kind: 'error', code: 'cancelled', message, attempts };

@@ -6,6 +6,7 @@
  * `Subscribe`, `Unsubscribe`, `Perform`, `Disconnect`; node/disconnect_queue.go).
  */
 import type { ChannelContext, PerformOutcome, SubscribeOutcome, UnsubscribeOutcome } from '../channels/channel.js';
+import type { Counters } from '../metrics/counters.js';
 import type { ChannelFallback } from '../channels/channel-fallback.js';
 import { DisconnectQueue, type FlushReport } from './disconnect-queue.js';
 import type { RpcCallMeta, RpcClient } from './rpc-client.js';
@@ -31,8 +32,10 @@ export class RpcFallback implements ChannelFallback {
     private readonly env: RpcEnvBuilder,
     private readonly disconnectSettings: RpcSettings['disconnect'],
     log: RpcLog,
+    counters?: Counters,
   ) {
     this.queue = new DisconnectQueue(disconnectSettings.queue, (item) => client.disconnect(item.request, { sid: item.sid }), log);
+    counters?.gauge('disconnect_queue_size', () => this.queue.size);
   }
 
   /** Disconnect calls waiting in the queue (for metrics and tests). */

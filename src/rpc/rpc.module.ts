@@ -9,6 +9,8 @@ import type { AppSettings } from '../config/app.options.js';
 import { APP_SETTINGS, CABLE_LOGGER, SERVER_SETTINGS } from '../config/config.tokens.js';
 import type { ServerSettings } from '../config/server.options.js';
 import { EdgeRegistry } from '../lifecycle/edge-registry.js';
+import { HubModule } from '../hub.module.js';
+import { Counters } from '../metrics/counters.js';
 import type { AnyIoEdge } from '../lifecycle/io-edge.js';
 import type { CableLogger } from '../logging/cable-logger.js';
 import type { RpcClient } from './rpc-client.js';
@@ -22,8 +24,8 @@ import { RPC_CLIENT, RPC_SETTINGS } from './rpc.tokens.js';
 
 
 /** The RPC fallback when a client exists (RPC on), else null. */
-function rpcFallbackFor(settings: RpcSettings, client: RpcClient | null, logger: CableLogger): RpcFallback | null {
-  return client ? new RpcFallback(client, new RpcEnvBuilder(settings.env), settings.disconnect, logger) : null;
+function rpcFallbackFor(settings: RpcSettings, client: RpcClient | null, logger: CableLogger, counters: Counters): RpcFallback | null {
+  return client ? new RpcFallback(client, new RpcEnvBuilder(settings.env), settings.disconnect, logger, counters) : null;
 }
 
 /**
@@ -36,10 +38,14 @@ function rpcFallbackFor(settings: RpcSettings, client: RpcClient | null, logger:
  * gateway has drained and the queued Disconnect calls were flushed.
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, HubModule],
   providers: [
-    { provide: RPC_CLIENT, inject: [RPC_SETTINGS, CABLE_LOGGER], useFactory: (settings: RpcSettings, logger: CableLogger) => createRpcClient(settings.client, logger) ?? null },
-    { provide: RpcFallback, inject: [RPC_SETTINGS, RPC_CLIENT, CABLE_LOGGER], useFactory: rpcFallbackFor },
+    {
+      provide: RPC_CLIENT,
+      inject: [RPC_SETTINGS, CABLE_LOGGER, Counters],
+      useFactory: (settings: RpcSettings, logger: CableLogger, counters: Counters) => createRpcClient(settings.client, logger, counters) ?? null,
+    },
+    { provide: RpcFallback, inject: [RPC_SETTINGS, RPC_CLIENT, CABLE_LOGGER, Counters], useFactory: rpcFallbackFor },
     {
       provide: CHANNEL_FALLBACK,
       inject: [RpcFallback, CABLE_LOGGER],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { AppModule } from '../../src/app.module.js';
+import { METRICS_SETTINGS } from '../../src/metrics/metrics.tokens.js';
 import { IdentificationChain } from '../../src/auth/identification-chain.js';
 import { JWT_SETTINGS } from '../../src/auth/jwt/jwt.tokens.js';
 import { BROADCAST_SETTINGS } from '../../src/broadcast/broadcast.tokens.js';
@@ -48,7 +49,7 @@ describe('AppModule wiring', () => {
   it('provides each slice, frozen, under its own token and no whole-config token', async () => {
     const { config } = testConfig(['--port', '9001']);
     const ctx = await contextFor(['--port', '9001']);
-    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, rpc: RPC_SETTINGS, logging: LOGGING_SETTINGS, dashboard: DASHBOARD_SETTINGS, extensions: EXTENSIONS_SETTINGS };
+    const tokens = { server: SERVER_SETTINGS, app: APP_SETTINGS, ws: WS_SETTINGS, limits: LIMITS_SETTINGS, broadcast: BROADCAST_SETTINGS, jwt: JWT_SETTINGS, redis: REDIS_SETTINGS, nats: NATS_SETTINGS, streams: STREAMS_SETTINGS, rpc: RPC_SETTINGS, logging: LOGGING_SETTINGS, dashboard: DASHBOARD_SETTINGS, extensions: EXTENSIONS_SETTINGS, metrics: METRICS_SETTINGS };
     expect(Object.keys(tokens).sort()).toEqual(CAPABILITIES.map((c) => c.name).sort());
     for (const [name, token] of Object.entries(tokens)) {
       const slice = ctx.get(token);

@@ -7,7 +7,7 @@ import { Hub, type Subscriber } from '../../../src/hub/hub.js';
 import { SessionRegistry, type RegisteredSession } from '../../../src/hub/session-registry.js';
 import type { EdgeReadiness } from '../../../src/lifecycle/io-edge.js';
 import { CableLogger } from '../../../src/logging/cable-logger.js';
-import { COUNTER, Counters } from '../../../src/metrics/counters.js';
+import { Counters } from '../../../src/metrics/counters.js';
 
 /** A strict pub/sub double: records what was published and hands it on to the node only when told to. */
 class RecordingPubSub implements PubSub {
@@ -102,7 +102,7 @@ describe('NodeDelivery', () => {
     hub.subscribe(b, 's', 'id');
     delivery.deliver({ kind: 'publication', publication: { stream: 's', data: '"hi"', meta: { exclude_socket: 'a' } } });
     expect([a.messages, b.messages]).toEqual([[], ['hi']]);
-    expect([counters.get(COUNTER.broadcasts), counters.get(COUNTER.deliveries)]).toEqual([1, 1]);
+    expect([counters.broadcasts, counters.deliveries]).toEqual([1, 1]);
     const tabs = [identified(registry, session('1', 'u')), identified(registry, session('2', 'u'))];
     delivery.deliver({ kind: 'disconnect', identifiers: 'u', reconnect: true });
     expect(tabs.map((tab) => tab.reasons)).toEqual([['remote:true'], ['remote:true']]);

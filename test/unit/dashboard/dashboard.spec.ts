@@ -3,7 +3,7 @@ import { dashboardAccess, sessionToken } from '../../../src/dashboard/dashboard-
 import { dashboardPage, escapeHtml, welcomePage } from '../../../src/dashboard/dashboard-pages.js';
 import { DashboardStats, HISTORY_SECONDS } from '../../../src/dashboard/dashboard-stats.js';
 import { resolveDashboardSettings } from '../../../src/dashboard/dashboard.options.js';
-import { COUNTER, Counters } from '../../../src/metrics/counters.js';
+import { Counters } from '../../../src/metrics/counters.js';
 import { testConfig } from '../../support/modules.js';
 
 const app = (isPublic: boolean) => ({ app: { secret: '', noauth: isPublic, public: isPublic, derivedBroadcastKey: '' } });
@@ -51,8 +51,8 @@ describe('DashboardStats', () => {
     const hub = { streamCount: 2 };
     const stats = new DashboardStats(counters, hub, { size: 5 }, () => now);
     stats.sample();
-    counters.add(COUNTER.broadcasts, 4);
-    counters.add(COUNTER.deliveries, 40);
+    counters.broadcasts += 4;
+    counters.deliveries += 40;
     counters.disconnected('too_slow');
     now += 2000;
     stats.sample();
@@ -68,7 +68,7 @@ describe('DashboardStats', () => {
     counters.subscriptionsChanged('ChatChannel', 1);
     counters.subscriptionsChanged('Gone', 1);
     counters.subscriptionsChanged('Gone', -1);
-    counters.add(COUNTER.rpcCalls, 3);
+    counters.rpc.calls += 3;
     const snapshot = new DashboardStats(counters, { streamCount: 0 }, { size: 0 }).snapshot();
     expect(snapshot.subscriptions).toEqual({ ChatChannel: 1 });
     expect(snapshot.rpc).toEqual({ calls: 3, errors: 0 });
