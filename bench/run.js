@@ -53,7 +53,7 @@ function parseOptions(argv, env) {
     only: list(value('only', 'BENCH_ONLY', '')),
     // why: a quick run must not overwrite the committed full-run results
     out: value('out', 'BENCH_OUT', join(BENCH, 'results', quick ? 'quick.md' : 'latest.md')),
-    deadlineMs: Number(value('deadline-s', 'BENCH_DEADLINE_S', quick ? 120 : 480)) * 1000,
+    deadlineMs: Number(value('deadline-s', 'BENCH_DEADLINE_S', quick ? 120 : 720)) * 1000,
   };
 }
 
