@@ -22,6 +22,7 @@ import { IdentificationChain } from './auth/identification-chain.js';
 import { BROADCAST_ADAPTERS } from './broadcast/broadcast.options.js';
 import { ChannelDiscovery } from './channels/channel-discovery.js';
 import { describeRpcTarget } from './rpc/rpc.options.js';
+import { describeMetricsEndpoint } from './metrics/metrics.options.js';
 import { STARTUP_MESSAGE, startupFields, type StartupFacts } from './logging/startup-summary.js';
 import { JsonErrorFilter } from './http/json-error.filter.js';
 
@@ -72,7 +73,7 @@ export function attachCable(app: INestApplication): void {
 
 /** What the start-up line reports, read from the config and from the wired app (identification steps, local channels). */
 function startupFacts(app: INestApplication, config: CableConfig, port: number): StartupFacts {
-  const { server, broadcast, rpc } = config.settings;
+  const { server, broadcast, rpc, metrics } = config.settings;
   return {
     host: server.host,
     port,
@@ -83,6 +84,7 @@ function startupFacts(app: INestApplication, config: CableConfig, port: number):
     broadcasters: BROADCAST_ADAPTERS.filter((name) => broadcast[name] !== undefined),
     pubsub: broadcast.pubsub.kind,
     rpc: describeRpcTarget(rpc.client),
+    metrics: describeMetricsEndpoint(metrics.http),
   };
 }
 

@@ -25,8 +25,8 @@ export interface StartupFacts {
   readonly pubsub: string;
   /** `off (<why>)` or `<transport> <where>` (host and port only). */
   readonly rpc: string;
-  /** `on <path>` / `off`, when the server has a metrics option. */
-  readonly metrics?: string;
+  /** `off`, or where Prometheus scrapes (`/metrics`, `127.0.0.1:9100/metrics`). */
+  readonly metrics: string;
 }
 
 /** The message of the start-up line (kept as anycable-style "listening" so tools can find the port). */
@@ -45,6 +45,6 @@ export function startupFields(facts: StartupFacts): LogFields {
     broadcasters: list(facts.broadcasters, '(none)'),
     pubsub: facts.pubsub,
     rpc: facts.rpc,
-    ...(facts.metrics !== undefined ? { metrics: facts.metrics } : {}),
+    metrics: facts.metrics,
   };
 }

@@ -50,6 +50,17 @@ export type MetricsEndpoint =
   /** Its own HTTP server; `host` empty = the main host, `port` 0 = the main port. */
   | { readonly kind: 'own'; readonly path: string; readonly host: string; readonly port: number };
 
+/** Where Prometheus scrapes, for the start-up line: `off`, `/metrics` (main server) or `host:port/metrics`. */
+export function describeMetricsEndpoint(endpoint: MetricsEndpoint | undefined): string {
+  if (endpoint === undefined) return 'off';
+  switch (endpoint.kind) {
+    case 'main':
+      return endpoint.path;
+    case 'own':
+      return `${endpoint.host || '(main host)'}:${endpoint.port || '(main port)'}${endpoint.path}`;
+  }
+}
+
 /** The resolved `metrics` slice. */
 export interface MetricsSettings {
   /** The Prometheus endpoint, or undefined when `metrics_http` is empty. */

@@ -33,17 +33,17 @@ describe('start-up log of node dist/main.js', () => {
     const startup = info.filter((line) => line.includes('cablecar listening'));
     expect(startup).toHaveLength(1);
     expect(startup[0]).toContain(`host=127.0.0.1 port=${server.port} paths=/cable tls=off`);
-    expect(startup[0]).toMatch(/identification=noauth channels=\$pubsub,Turbo::StreamsChannel broadcasters=http pubsub=none rpc="off \(public mode\)"/);
+    expect(startup[0]).toMatch(/identification=noauth channels=\$pubsub,Turbo::StreamsChannel broadcasters=http pubsub=none rpc="off \(public mode\)" metrics=off/);
     expect(server.output()).not.toContain('effective config');
     expect(info.filter((line) => /\[(InstanceLoader|NestFactory|RoutesResolver|NestApplication)\]/.test(line))).toEqual([]);
     expect(server.output()).not.toContain('turbo-key');
   }, 30_000);
 
-  it('names RPC and its host when RPC is on (the server may be down: the line is about what is configured)', async () => {
-    server = await start(['--broadcast_adapter', 'http', '--rpc_host', 'http://127.0.0.1:9/_anycable', '--http_rpc_secret', 'rpc-secret-value']);
+  it('names RPC and its host when RPC is on, and the metrics path (the server may be down: the line is about what is configured)', async () => {
+    server = await start(['--broadcast_adapter', 'http', '--rpc_host', 'http://127.0.0.1:9/_anycable', '--http_rpc_secret', 'rpc-secret-value', '--metrics_http', '/metrics']);
     const startup = linesAt(server.output(), 'INFO').filter((line) => line.includes('cablecar listening'));
     expect(startup).toHaveLength(1);
-    expect(startup[0]).toMatch(/identification=rpc .*rpc="http http:\/\/127\.0\.0\.1:9\/_anycable"/);
+    expect(startup[0]).toMatch(/identification=rpc .*rpc="http http:\/\/127\.0\.0\.1:9\/_anycable" metrics=\/metrics/);
     expect(server.output()).not.toContain('rpc-secret-value');
   }, 30_000);
 });

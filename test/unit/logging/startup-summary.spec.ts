@@ -1,5 +1,6 @@
 import { CableLogger } from '../../../src/logging/cable-logger.js';
 import { startupFields, type StartupFacts } from '../../../src/logging/startup-summary.js';
+import { describeMetricsEndpoint } from '../../../src/metrics/metrics.options.js';
 import { describeRpcTarget } from '../../../src/rpc/rpc.options.js';
 import { testConfig } from '../../support/modules.js';
 
@@ -13,6 +14,7 @@ const facts: StartupFacts = {
   broadcasters: ['http', 'redis'],
   pubsub: 'redis',
   rpc: 'grpc localhost:50051',
+  metrics: 'off',
 };
 
 describe('startupFields', () => {
@@ -27,13 +29,22 @@ describe('startupFields', () => {
       broadcasters: 'http,redis',
       pubsub: 'redis',
       rpc: 'grpc localhost:50051',
+      metrics: 'off',
     });
   });
 
-  it('says in words when nothing identifies connections or no channel is local, and adds metrics only when known', () => {
-    const fields = startupFields({ ...facts, identification: [], channels: [], broadcasters: [], metrics: 'on /metrics' });
-    expect(fields).toMatchObject({ identification: '(none: every connection is unauthorized)', channels: '(none)', broadcasters: '(none)', metrics: 'on /metrics' });
-    expect(startupFields(facts)).not.toHaveProperty('metrics');
+  it('says in words when nothing identifies connections or no channel is local', () => {
+    const fields = startupFields({ ...facts, identification: [], channels: [], broadcasters: [] });
+    expect(fields).toMatchObject({ identification: '(none: every connection is unauthorized)', channels: '(none)', broadcasters: '(none)' });
+  });
+});
+
+describe('describeMetricsEndpoint', () => {
+  it('names where Prometheus scrapes: off, a path on the main server, or its own address', () => {
+    expect(describeMetricsEndpoint(undefined)).toBe('off');
+    expect(describeMetricsEndpoint({ kind: 'main', path: '/metrics' })).toBe('/metrics');
+    expect(describeMetricsEndpoint({ kind: 'own', path: '/metrics', host: '127.0.0.1', port: 9100 })).toBe('127.0.0.1:9100/metrics');
+    expect(describeMetricsEndpoint({ kind: 'own', path: '/m', host: '', port: 9100 })).toBe('(main host):9100/m');
   });
 });
 
