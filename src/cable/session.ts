@@ -19,6 +19,7 @@ import { confirmFrame, PONG_FRAME, rejectFrame, welcomeFrame } from '../protocol
 import { REJECTED_CONNECTIONS } from '../metrics/counters.js';
 import { applyEffects, type EffectTarget } from './outcome-applier.js';
 import { SessionSocket, type SessionDeps } from './session-socket.js';
+import type { LogFields } from '../logging/cable-logger.js';
 
 export { FRAGMENTED_MESSAGE_DEADLINE_MS, type SessionDeps, type SessionLimits } from './session-socket.js';
 
@@ -181,12 +182,12 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
 
   private subscribe(identifier: string): Promise<void> | undefined {
     if (this.subscriptions?.has(identifier) || this.subscribing?.has(identifier)) {
-      this.debug('duplicate subscribe ignored', { identifier });
+      this.debugAbout(identifier, 'duplicate subscribe ignored');
       return;
     }
     const params = parseIdentifier(identifier);
     if (!params) {
-      this.debug('subscribe rejected: identifier is not a JSON object with a channel', { identifier });
+      this.debugAbout(identifier, 'subscribe rejected: identifier is not a JSON object with a channel');
       this.send(rejectFrame(identifier));
       return;
     }
@@ -223,7 +224,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         applyEffects(this, identifier, outcome, confirmFrame(identifier));
         return;
       case 'rejected':
-        this.debug('subscription rejected', { identifier, reason: outcome.reason });
+        this.debugAbout(identifier, 'subscription rejected', { reason: outcome.reason });
         applyEffects(this, undefined, outcome, rejectFrame(identifier));
         return;
       case 'error':
@@ -238,7 +239,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   private unsubscribe(identifier: string): Promise<void> | undefined {
     const subscription = this.subscriptions?.get(identifier);
     if (!subscription) {
-      this.debug('unsubscribe from unknown identifier ignored', { identifier });
+      this.debugAbout(identifier, 'unsubscribe from unknown identifier ignored');
       return;
     }
     this.stopAllStreams(identifier);
@@ -279,7 +280,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   private perform(identifier: string, data: string): Promise<void> | undefined {
     const subscription = this.subscriptions?.get(identifier);
     if (!subscription) {
-      this.debug('message to unknown identifier ignored', { identifier });
+      this.debugAbout(identifier, 'message to unknown identifier ignored');
       return;
     }
     return whenReady(subscription.route.perform(this, identifier, data), (outcome) => this.applyPerform(identifier, outcome));
@@ -292,7 +293,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
         applyEffects(this, this.subscriptions?.has(identifier) ? identifier : undefined, outcome);
         return;
       case 'ignored':
-        this.debug('message ignored', { identifier, reason: outcome.reason });
+        this.debugAbout(identifier, 'message ignored', { reason: outcome.reason });
         return;
       case 'error':
         this.handlerFailed('perform', identifier, outcome.reason);
@@ -305,7 +306,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
   private whisper(identifier: string, data: unknown): void {
     const stream = this.subscriptions?.get(identifier)?.istate[WHISPER_STREAM_STATE];
     if (!stream) {
-      this.debug('whisper ignored: not allowed on this subscription', { identifier });
+      this.debugAbout(identifier, 'whisper ignored: not allowed on this subscription');
       return;
     }
     if (!this.takeToken('whisper')) return;
@@ -314,7 +315,7 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       encoded = JSON.stringify(data ?? null);
     } catch {
       // Client input (e.g. nested thousands of levels deep), not a server fault.
-      this.debug('whisper ignored: data cannot be re-encoded', { identifier });
+      this.debugAbout(identifier, 'whisper ignored: data cannot be re-encoded');
       return;
     }
     this.deps.publishWhisper(stream, encoded, this.sid);
@@ -325,7 +326,20 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
    * applied or sent, the reason is logged at warn. A handler that throws is a bug, logged at error.
    */
   private handlerFailed(command: 'subscribe' | 'unsubscribe' | 'perform', identifier: string, reason: string): void {
-    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, channel: this.subscriptions?.get(identifier)?.channel ?? parseIdentifier(identifier)?.channel, reason });
+    this.deps.logger.logAt('warn', `${command} failed`, { sid: this.sid, channel: this.channelOf(identifier), reason });
+  }
+
+  /**
+   * Log at debug about a subscription by its channel name, never its identifier: a Turbo
+   * identifier carries the signed stream name, which grants access to the stream.
+   */
+  private debugAbout(identifier: string, message: string, fields?: LogFields): void {
+    if (this.deps.logger.debugEnabled) this.debug(message, { channel: this.channelOf(identifier), ...fields });
+  }
+
+  /** The channel named by `identifier` (subscribed or not), for logs. */
+  private channelOf(identifier: string): string | undefined {
+    return this.subscriptions?.get(identifier)?.channel ?? parseIdentifier(identifier)?.channel;
   }
 
   /** Whether one more identifier of this session may join `stream` (`max_identifiers_per_stream`). */

@@ -41,8 +41,8 @@ describe('bad client input', () => {
     ['a JSON array', '[1,2,3]', { msg: 'frame ignored', reason: 'frame is not a JSON object' }],
     ['an unknown command', '{"command":"teleport","identifier":"{}"}', { msg: 'frame ignored', reason: 'unknown command: teleport' }],
     ['a command without identifier', '{"command":"subscribe"}', { msg: 'frame ignored', reason: 'subscribe: identifier must be a non-empty string' }],
-    ['message to an unknown identifier', JSON.stringify({ command: 'message', identifier: pubsubIdentifier('nope'), data: '{}' }), { msg: 'message to unknown identifier ignored' }],
-    ['unsubscribe from an unknown identifier', JSON.stringify({ command: 'unsubscribe', identifier: pubsubIdentifier('nope') }), { msg: 'unsubscribe from unknown identifier ignored' }],
+    ['message to an unknown identifier', JSON.stringify({ command: 'message', identifier: pubsubIdentifier('nope'), data: '{}' }), { msg: 'message to unknown identifier ignored', channel: '$pubsub' }],
+    ['unsubscribe from an unknown identifier', JSON.stringify({ command: 'unsubscribe', identifier: pubsubIdentifier('nope') }), { msg: 'unsubscribe from unknown identifier ignored', channel: '$pubsub' }],
   ])('ignores %s: nothing is sent, the connection stays open, a debug line is logged', async (_name, frame, logged) => {
     const client = await RawClient.welcomed(app.wsUrl());
     client.send(frame);
@@ -51,6 +51,18 @@ describe('bad client input', () => {
     // The server logs before it handles the ping that produced the pong, so the line is already there.
     expect(debugLogOf(client.sid)).toContainEqual(expect.objectContaining(logged));
     await expectStillServing(client);
+    client.close();
+  });
+
+  it('names the channel in its debug lines, never the identifier (a Turbo identifier carries the signed stream name)', async () => {
+    const client = await RawClient.welcomed(app.wsUrl());
+    const signedName = 'InNlY3JldC1yb29tIg==--0123456789abcdef0123456789abcdef01234567';
+    const identifier = JSON.stringify({ channel: 'Turbo::StreamsChannel', signed_stream_name: signedName });
+    client.send({ command: 'message', identifier, data: '{}' });
+    expect(await client.framesBeforePong()).toEqual([]);
+    const lines = debugLogOf(client.sid);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'message to unknown identifier ignored', channel: 'Turbo::StreamsChannel' }));
+    expect(JSON.stringify(lines)).not.toContain(signedName);
     client.close();
   });
 
