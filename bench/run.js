@@ -89,6 +89,14 @@ async function warmUp(ctx, n = 100) {
   await ctx.load.closeAll();
 }
 
+/** Connect and subscribe a few signed Turbo streams, so the subscribe path is warm before a measurement (as warmUp does for connects). */
+async function warmUpTurbo(ctx, n = 100, perClient = 5) {
+  await ctx.load.open({ url: ctx.server.wsUrl, n, concurrency: ctx.opts.concurrency });
+  const identifiers = Array.from({ length: n * perClient }, (_, i) => turboIdentifier(TURBO_KEY, `bench:turbo:warm:${i}`));
+  requireAll(await ctx.load.subscribe({ identifiers, perClient, concurrency: ctx.opts.concurrency }), 'warm-up subscriptions');
+  await ctx.load.closeAll();
+}
+
 /** One connect-rate round: open `conns` sockets (start -> every welcome), then close them. */
 async function connectRound(ctx, urlFor) {
   const { server, load, opts } = ctx;
@@ -299,6 +307,7 @@ function buildScenarios(opts) {
       title: `Turbo subscribe: ${opts.conns} sockets x ${opts.turboPerClient} signed streams`,
       flags: turboFlags(),
       rounds: (o) => (o.quick ? 1 : 3),
+      setup: (ctx) => warmUpTurbo(ctx),
       async measure(ctx, round) {
         const { server, load } = ctx;
         requireAll(await load.open({ url: server.wsUrl, n: opts.conns, concurrency: opts.concurrency }), 'connections');
