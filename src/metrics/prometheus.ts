@@ -78,12 +78,10 @@ export class PrometheusExporter {
     const valuesOf = () => exporter.families.get(family.name)?.values ?? new Map<string, number>();
     const labelsOf = (value: string) => (family.label ? { [family.label]: value } : {});
     const help = `cablecar counter ${family.name}${family.label ? ` by ${family.label}` : ''}`;
+    const config = { name, help, labelNames, registers: [this.registry] };
     if (family.type === 'counter') {
       new Counter({
-        name,
-        help,
-        labelNames,
-        registers: [this.registry],
+        ...config,
         collect() {
           this.reset();
           for (const [label, value] of valuesOf()) this.inc(labelsOf(label), Math.max(0, value));
@@ -91,10 +89,7 @@ export class PrometheusExporter {
       });
     } else {
       new Gauge({
-        name,
-        help,
-        labelNames,
-        registers: [this.registry],
+        ...config,
         collect() {
           this.reset();
           for (const [label, value] of valuesOf()) this.set(labelsOf(label), value);
