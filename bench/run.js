@@ -54,6 +54,8 @@ function parseOptions(argv, env) {
     // why: a quick run must not overwrite the committed full-run results
     out: value('out', 'BENCH_OUT', join(BENCH, 'results', quick ? 'quick.md' : 'latest.md')),
     deadlineMs: Number(value('deadline-s', 'BENCH_DEADLINE_S', quick ? 120 : 720)) * 1000,
+    /** Another cablecar build (its dist/main.js) in the baseline's place: same scenarios, ratios new/old. */
+    against: value('against', 'BENCH_AGAINST', ''),
   };
 }
 
@@ -89,8 +91,12 @@ async function warmUp(ctx, n = 100) {
   await ctx.load.closeAll();
 }
 
-/** Connect and subscribe a few signed Turbo streams, so the subscribe path is warm before a measurement (as warmUp does for connects). */
-async function warmUpTurbo(ctx, n = 100, perClient = 5) {
+/**
+ * One unrecorded round of signed Turbo subscribes at full size, so both servers' subscribe paths are
+ * optimised by the JIT before a measurement (as warmUp does for connects). why full size: with
+ * 100 sockets the first recorded rounds still ran partly unoptimised, and unevenly on the two sides.
+ */
+async function warmUpTurbo(ctx, n = ctx.opts.conns, perClient = ctx.opts.turboPerClient) {
   await ctx.load.open({ url: ctx.server.wsUrl, n, concurrency: ctx.opts.concurrency });
   const identifiers = Array.from({ length: n * perClient }, (_, i) => turboIdentifier(TURBO_KEY, `bench:turbo:warm:${i}`));
   requireAll(await ctx.load.subscribe({ identifiers, perClient, concurrency: ctx.opts.concurrency }), 'warm-up subscriptions');
@@ -306,7 +312,8 @@ function buildScenarios(opts) {
       id: 'turbo-subscribe',
       title: `Turbo subscribe: ${opts.conns} sockets x ${opts.turboPerClient} signed streams`,
       flags: turboFlags(),
-      rounds: (o) => (o.quick ? 1 : 3),
+      // why 5: one round swings by ±20% on two shared cores; the median of 5 is steadier (bench/README.md)
+      rounds: (o) => (o.quick ? 1 : 5),
       setup: (ctx) => warmUpTurbo(ctx),
       async measure(ctx, round) {
         const { server, load } = ctx;
@@ -408,11 +415,19 @@ function checkFdLimit(opts) {
 
 const SIDES = ['cablecar', 'baseline'];
 
+/** A server definition; `--against` puts another cablecar build in the baseline's place. */
+function serverFor(name, opts) {
+  if (name === 'baseline' && opts.against) return { script: opts.against, args: SERVERS.cablecar.args };
+  return SERVERS[name];
+}
+
 /** Start one side's server (+ inspector session) and load workers. */
 async function startSide(scenario, name, opts, notes) {
-  const def = SERVERS[scenario.servers?.[name] ?? name];
+  const def = serverFor(scenario.servers?.[name] ?? name, opts);
+  // why: with --against the baseline side is cablecar too, so it takes cablecar's flags
+  const flags = opts.against && name === 'baseline' ? scenario.flags.cablecar : scenario.flags[name];
   const nodeArgs = scenario.nodeArgs?.[name] ?? [];
-  const server = await startServer({ name, script: def.script, args: [...def.args, ...scenario.flags[name]], nodeArgs, cwd: ROOT });
+  const server = await startServer({ name, script: def.script, args: [...def.args, ...flags], nodeArgs, cwd: ROOT });
   const ctx = { server, load: null, opts, note: (text) => notes.push(`${scenario.id} ${name}: ${text}`) };
   try {
     if (nodeArgs.some((a) => a.startsWith('--inspect'))) {
@@ -483,7 +498,7 @@ function verdict(metric, ratio) {
 
 function renderReport(opts, rows, skipped, notes, seconds, loads) {
   const lines = [
-    `# cablecar vs plain \`ws\` baseline`,
+    opts.against ? `# cablecar vs another cablecar build (\`--against ${opts.against}\`) in the baseline column` : `# cablecar vs plain \`ws\` baseline`,
     '',
     `- Date: ${new Date().toISOString()}; run took ${seconds.toFixed(0)} s (${opts.quick ? '--quick' : 'full'})`,
     `- Machine: ${machineInfo(ROOT)}; 1-minute load average ${loads.join(' -> ')} (start -> end; the cores may be shared with other work: trust the ratios more than the absolute numbers)`,
@@ -516,7 +531,7 @@ async function main() {
 
   // Smoke check both servers once: the baseline must speak the same subset cablecar does.
   for (const name of ['cablecar', 'baseline']) {
-    const def = SERVERS[name];
+    const def = serverFor(name, opts);
     const server = await startServer({ name, script: def.script, args: def.args, cwd: ROOT });
     try {
       await smokeCheck(server);

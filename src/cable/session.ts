@@ -198,14 +198,16 @@ export class Session extends SessionSocket implements Subscriber, ChannelContext
       return;
     }
     const route = this.deps.router.route(params.channel);
-    let result = route.subscribe(this, identifier, params);
-    if (result instanceof Promise) {
-      const inFlight = (this.subscribing ??= new Set());
-      inFlight.add(identifier);
-      // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
-      result = result.finally(() => inFlight.delete(identifier));
+    const result = route.subscribe(this, identifier, params);
+    // why no whenReady here: a local channel (Turbo, $pubsub) answers at once, and this path runs per subscribe.
+    if (!(result instanceof Promise)) {
+      this.applySubscribe(route, params.channel, identifier, result);
+      return;
     }
-    return whenReady(result, (outcome) => this.applySubscribe(route, params.channel, identifier, outcome));
+    const inFlight = (this.subscribing ??= new Set());
+    inFlight.add(identifier);
+    // why finally: a failed subscribe must not leave the identifier "in flight" for the rest of the session.
+    return result.finally(() => inFlight.delete(identifier)).then((outcome) => this.applySubscribe(route, params.channel, identifier, outcome));
   }
 
   private applySubscribe(route: Route, channel: string, identifier: string, outcome: SubscribeOutcome): void {

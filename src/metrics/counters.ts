@@ -88,7 +88,8 @@ export class Counters {
   // why a fixed ring: one slot write per disconnect, no allocation growth.
   private readonly recent: (DisconnectRecord | undefined)[] = new Array(RECENT_DISCONNECTS);
   private recentNext = 0;
-  private channels = 0;
+  /** Live subscriptions per channel name (at most `MAX_CHANNELS` names plus `OTHER_CHANNELS`). */
+  private readonly subscriptions = new Map<string, number>();
 
   /** Add `by` to counter `name`. */
   add(name: string, by = 1): void {
@@ -109,12 +110,12 @@ export class Counters {
 
   /** A subscription to `channel` was recorded (+1) or dropped (-1). */
   subscriptionsChanged(channel: string, delta: 1 | -1): void {
-    let name = SUBSCRIPTIONS_PREFIX + channel;
-    if (!this.values.has(name)) {
-      if (this.channels >= MAX_CHANNELS) name = SUBSCRIPTIONS_PREFIX + OTHER_CHANNELS;
-      else this.channels++;
-    }
-    this.add(name, delta);
+    // why a Map keyed by the bare channel: no `prefix + channel` string to build and hash per subscribe.
+    const { subscriptions } = this;
+    const count = subscriptions.get(channel);
+    if (count !== undefined) subscriptions.set(channel, count + delta);
+    else if (subscriptions.size < MAX_CHANNELS) subscriptions.set(channel, delta);
+    else subscriptions.set(OTHER_CHANNELS, (subscriptions.get(OTHER_CHANNELS) ?? 0) + delta);
   }
 
   /** The most recent disconnects, newest first. */
@@ -129,6 +130,7 @@ export class Counters {
 
   /** Current value of `name` (0 when never incremented). */
   get(name: string): number {
+    if (name.startsWith(SUBSCRIPTIONS_PREFIX)) return this.subscriptions.get(name.slice(SUBSCRIPTIONS_PREFIX.length)) ?? 0;
     return this.values.get(name) ?? 0;
   }
 
@@ -144,6 +146,8 @@ export class Counters {
 
   /** Copy of every named counter, for exporters and tests (the fields are read directly). */
   snapshot(): Record<string, number> {
-    return Object.fromEntries(this.values);
+    const out = Object.fromEntries(this.values);
+    for (const [channel, count] of this.subscriptions) out[SUBSCRIPTIONS_PREFIX + channel] = count;
+    return out;
   }
 }
