@@ -53,7 +53,7 @@ function parseOptions(argv, env) {
     only: list(value('only', 'BENCH_ONLY', '')),
     // why: a quick run must not overwrite the committed full-run results
     out: value('out', 'BENCH_OUT', join(BENCH, 'results', quick ? 'quick.md' : 'latest.md')),
-    deadlineMs: Number(value('deadline-s', 'BENCH_DEADLINE_S', quick ? 120 : 720)) * 1000,
+    deadlineMs: Number(value('deadline-s', 'BENCH_DEADLINE_S', quick ? 120 : 1500)) * 1000,
     /** Another cablecar build (its dist/main.js) in the baseline's place: same scenarios, ratios new/old. */
     against: value('against', 'BENCH_AGAINST', ''),
   };
