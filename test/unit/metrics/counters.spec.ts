@@ -20,5 +20,8 @@ describe('Counters', () => {
     expect(counters.get('subscriptions:(other)')).toBe(5);
     counters.subscriptionsChanged('C104', -1);
     expect(counters.get('subscriptions:(other)')).toBe(4);
+    // exporters read them through snapshot(), under the same names
+    expect(counters.snapshot()).toMatchObject({ 'subscriptions:C0': 2, 'subscriptions:C99': 1, 'subscriptions:(other)': 4 });
+    expect(counters.snapshot()).not.toHaveProperty('subscriptions:C100');
   });
 });
